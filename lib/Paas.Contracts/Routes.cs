@@ -1,0 +1,24 @@
+namespace Paas.Contracts;
+
+/// <summary>
+/// What the router serves, computed by the controller (GET /v2/hooks/routes/). The router swaps it
+/// in whole; <see cref="Version"/> is a content hash used as the ETag.
+/// </summary>
+public sealed record RouteTable(string Version, IReadOnlyList<AppRoute> Apps, IReadOnlyList<RouteCertificate> Certificates)
+{
+    public static readonly RouteTable Empty = new("empty", [], []);
+}
+
+/// <param name="Hosts">Host names that reach the app: "&lt;app&gt;.&lt;platform domain&gt;" and its custom domains.</param>
+/// <param name="Backends">"host:port" of each ready web process of the serving release; empty when none runs.</param>
+/// <param name="Maintenance">When on, the router answers 503 with a maintenance page.</param>
+/// <param name="Whitelist">CIDRs allowed to reach the app; empty allows everyone.</param>
+public sealed record AppRoute(
+    string App,
+    IReadOnlyList<string> Hosts,
+    IReadOnlyList<string> Backends,
+    bool Maintenance = false,
+    IReadOnlyList<string>? Whitelist = null);
+
+/// <summary>A TLS certificate the router presents (by SNI) for the listed domains.</summary>
+public sealed record RouteCertificate(string Name, IReadOnlyList<string> Domains, string CertificatePem, string KeyPem);

@@ -1,0 +1,42 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Paas.Contracts;
+using Paas.Controller.Routing;
+
+namespace Paas.Controller.Api;
+
+/// <summary>
+/// /v2/hooks/: endpoints for the platform's own components (router, builder), authenticated with
+/// the shared service token in X-Deis-Builder-Auth rather than a user's token.
+/// </summary>
+public static class HooksApi
+{
+    public static IEndpointRouteBuilder MapHooksApi(this IEndpointRouteBuilder routes)
+    {
+        var hooks = routes.MapGroup("/v2/hooks").WithTags("hooks").AllowAnonymous().AddEndpointFilter(RequireServiceToken);
+
+        hooks.MapGet("/routes", async (HttpContext context, RouteTableService routeTables, CancellationToken ct) =>
+        {
+            var table = await routeTables.GetAsync(ct);
+            var etag = $"\"{table.Version}\"";
+            context.Response.Headers.ETag = etag;
+            if (context.Request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
+            return Results.Json(table, PaasJson.Options);
+        });
+
+        return routes;
+    }
+
+    private static async ValueTask<object?> RequireServiceToken(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var expected = http.RequestServices.GetRequiredService<IOptions<PlatformOptions>>().Value.ServiceToken;
+        var given = http.Request.Headers[PaasHeaders.ServiceAuth].ToString();
+        if (string.IsNullOrEmpty(expected))
+            return Problems.Result(StatusCodes.Status503ServiceUnavailable, "PAAS_SERVICE_TOKEN is not set on the controller.");
+        if (!CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), Encoding.UTF8.GetBytes(expected)))
+            return Problems.Result(StatusCodes.Status401Unauthorized, $"Platform hooks need the service token in {PaasHeaders.ServiceAuth}.");
+        return await next(context);
+    }
+}

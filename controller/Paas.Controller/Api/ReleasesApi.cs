@@ -1,0 +1,38 @@
+using Paas.Controller.Services;
+using Paas.Domain;
+
+namespace Paas.Controller.Api;
+
+/// <summary>/v2/apps/{id}/releases/: list and show.</summary>
+public static class ReleasesApi
+{
+    public static IEndpointRouteBuilder MapReleasesApi(this IEndpointRouteBuilder routes)
+    {
+        var releases = routes.MapGroup("/v2/apps/{id}/releases").WithTags("releases");
+
+        releases.MapGet("", async (string id, HttpContext context, AppService apps, ReleaseService service, CancellationToken ct) =>
+        {
+            var app = await apps.GetAsync(context.Caller(), id, ct);
+            return Results.Json(await service.List(app).PageAsync(context.Request, r => ReleaseDto.From(r, app.Name)));
+        });
+
+        releases.MapGet("/{version}", async (string id, string version, HttpContext context, AppService apps, ReleaseService service, CancellationToken ct) =>
+        {
+            var app = await apps.GetAsync(context.Caller(), id, ct);
+            return Results.Json(ReleaseDto.From(await service.GetAsync(app, ParseVersion(version), ct), app.Name));
+        });
+
+        return routes;
+    }
+
+    /// <summary>"v3" or "3".</summary>
+    public static int ParseVersion(string text)
+    {
+        var digits = text.StartsWith('v') || text.StartsWith('V') ? text[1..] : text;
+        if (!int.TryParse(digits, out var version))
+            throw new ValidationFailedException("version", $"'{text}' is not a release version; use the form v3.");
+        if (version < 0)
+            throw new ValidationFailedException("version", "version cannot be below 0");
+        return version;
+    }
+}

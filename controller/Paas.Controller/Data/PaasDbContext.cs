@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Paas.Domain;
+
+namespace Paas.Controller.Data;
+
+public sealed class PaasDbContext(DbContextOptions<PaasDbContext> options)
+    : IdentityDbContext<PaasUser, IdentityRole<Guid>, Guid>(options)
+{
+    public DbSet<App> Apps => Set<App>();
+    public DbSet<Build> Builds => Set<Build>();
+    public DbSet<Config> Configs => Set<Config>();
+    public DbSet<Release> Releases => Set<Release>();
+    public DbSet<ApiToken> Tokens => Set<ApiToken>();
+    public DbSet<Collaborator> Collaborators => Set<Collaborator>();
+
+    protected override void OnModelCreating(ModelBuilder builder)
+    {
+        base.OnModelCreating(builder);
+
+        builder.Entity<App>(app =>
+        {
+            app.ToTable("apps");
+            app.HasKey(a => a.Id);
+            app.Property(a => a.Name).HasMaxLength(AppName.MaxLength);
+            app.HasIndex(a => a.Name).IsUnique();
+            app.Property(a => a.Owner).HasMaxLength(256);
+            app.Property(a => a.Structure).HasJsonb();
+        });
+
+        builder.Entity<Build>(build =>
+        {
+            build.ToTable("builds");
+            build.HasKey(b => b.Id);
+            build.HasIndex(b => b.AppId);
+            build.HasOne<App>().WithMany().HasForeignKey(b => b.AppId).OnDelete(DeleteBehavior.Cascade);
+            build.Property(b => b.Procfile).HasJsonb();
+            build.Ignore(b => b.ProcessTypes);
+            build.Ignore(b => b.Label);
+        });
+
+        builder.Entity<Config>(config =>
+        {
+            config.ToTable("configs");
+            config.HasKey(c => c.Id);
+            config.HasIndex(c => c.AppId);
+            config.HasOne<App>().WithMany().HasForeignKey(c => c.AppId).OnDelete(DeleteBehavior.Cascade);
+            config.Property(c => c.Values).HasJsonb();
+        });
+
+        builder.Entity<Release>(release =>
+        {
+            release.ToTable("releases");
+            release.HasKey(r => r.Id);
+            // Versions are unique per app; allocation also takes a row lock on the app (ReleaseService).
+            release.HasIndex(r => new { r.AppId, r.Version }).IsUnique();
+            release.HasOne<App>().WithMany().HasForeignKey(r => r.AppId).OnDelete(DeleteBehavior.Cascade);
+            // NO ACTION (checked at the end of the statement): deleting an app cascades to its builds,
+            // configs and releases in one statement, while a lone build or config in use stays protected.
+            release.HasOne<Build>().WithMany().HasForeignKey(r => r.BuildId).OnDelete(DeleteBehavior.NoAction);
+            release.HasOne<Config>().WithMany().HasForeignKey(r => r.ConfigId).OnDelete(DeleteBehavior.NoAction);
+            release.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
+            release.Ignore(r => r.Failed);
+        });
+
+        builder.Entity<ApiToken>(token =>
+        {
+            token.ToTable("api_tokens");
+            token.HasKey(t => t.Id);
+            token.HasIndex(t => t.Hash).IsUnique();
+            token.HasOne(t => t.User).WithMany().HasForeignKey(t => t.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        builder.Entity<Collaborator>(perm =>
+        {
+            perm.ToTable("collaborators");
+            perm.HasKey(p => new { p.AppId, p.UserId });
+            perm.HasOne<App>().WithMany().HasForeignKey(p => p.AppId).OnDelete(DeleteBehavior.Cascade);
+            perm.HasOne<PaasUser>().WithMany().HasForeignKey(p => p.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+}
+
+internal static class JsonbMapping
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
+
+    /// <summary>Stores a dictionary as a jsonb column; keys keep their case and order does not matter.</summary>
+    public static PropertyBuilder<Dictionary<string, TValue>> HasJsonb<TValue>(this PropertyBuilder<Dictionary<string, TValue>> property) =>
+        property
+            .HasColumnType("jsonb")
+            .HasConversion(
+                value => JsonSerializer.Serialize(value, Json),
+                text => new Dictionary<string, TValue>(
+                    JsonSerializer.Deserialize<Dictionary<string, TValue>>(text, Json) ?? new(), StringComparer.Ordinal),
+                new ValueComparer<Dictionary<string, TValue>>(
+                    (a, b) => a != null && b != null && a.Count == b.Count && !a.Except(b).Any(),
+                    value => value.Aggregate(0, (hash, pair) => hash ^ HashCode.Combine(pair.Key, pair.Value)),
+                    value => new Dictionary<string, TValue>(value, StringComparer.Ordinal)));
+}

@@ -1,0 +1,142 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paas.Controller.Data;
+using Paas.Controller.Routing;
+using Paas.Domain;
+using Paas.Domain.Scheduling;
+
+namespace Paas.Controller.Services;
+
+/// <summary>
+/// Puts releases live through the scheduler, one deploy at a time per app: start the new processes,
+/// wait until they are ready, switch the route (the release becomes the serving one), and after a
+/// short drain stop the old processes. A release whose processes never become ready is marked failed
+/// and the previous release keeps serving.
+/// </summary>
+public sealed class Deployer(
+    PaasDbContext db,
+    IScheduler scheduler,
+    AppLocks locks,
+    RouteTableService routes,
+    Retirements retirements,
+    TimeProvider clock,
+    ILogger<Deployer> logger)
+{
+    public sealed record Outcome(bool Succeeded, string? Failure);
+
+    public async Task<Outcome> DeployAsync(string appName, Guid releaseId, CancellationToken ct)
+    {
+        await using var held = await locks.AcquireAsync(appName, ct);
+        var release = await db.Releases.SingleAsync(r => r.Id == releaseId, ct);
+        await db.Entry(release).ReloadAsync(ct);
+        if (release.State == ReleaseState.Succeeded) return new Outcome(true, null);
+        if (release.State == ReleaseState.Failed) return new Outcome(false, release.Failure);
+
+        var app = await db.Apps.SingleAsync(a => a.Id == release.AppId, ct);
+        var spec = await SpecAsync(app, release, ct);
+        if (spec is not null)
+        {
+            try
+            {
+                await scheduler.DeployAsync(spec, ct);
+            }
+            catch (DeploymentFailedException e)
+            {
+                release.MarkFailed(e.Message, clock.GetUtcNow());
+                await db.SaveChangesAsync(CancellationToken.None);
+                var serving = await ServingVersionAsync(app, ct);
+                await scheduler.RetireAsync(app.Name, serving, CancellationToken.None);
+                logger.LogWarning("{App} v{Version} failed to deploy; v{Serving} keeps serving: {Reason}", app.Name, release.Version, serving, e.Message);
+                return new Outcome(false, e.Message);
+            }
+        }
+        release.MarkSucceeded(clock.GetUtcNow());
+        await db.SaveChangesAsync(CancellationToken.None);
+        routes.Invalidate();
+        logger.LogInformation("{App} v{Version} is live", app.Name, release.Version);
+        retirements.Schedule(app.Name, release.Version);
+        return new Outcome(true, null);
+    }
+
+    /// <summary>
+    /// Brings the serving release to the app's current formation (after a scale, or to repair drift).
+    /// With <paramref name="retireOthers"/>, processes of any other release are stopped too.
+    /// </summary>
+    public async Task DeployServingAsync(App app, bool retireOthers, CancellationToken ct)
+    {
+        await using var held = await locks.AcquireAsync(app.Name, ct);
+        await db.Entry(app).ReloadAsync(ct);
+        var release = await db.Releases.Where(r => r.AppId == app.Id && r.State == ReleaseState.Succeeded)
+            .OrderByDescending(r => r.Version).FirstAsync(ct);
+        var spec = await SpecAsync(app, release, ct);
+        if (spec is not null) await scheduler.DeployAsync(spec, ct);
+        if (retireOthers) await scheduler.RetireAsync(app.Name, release.Version, ct);
+        routes.Invalidate();
+    }
+
+    private async Task<int> ServingVersionAsync(App app, CancellationToken ct) =>
+        await db.Releases.Where(r => r.AppId == app.Id && r.State == ReleaseState.Succeeded)
+            .OrderByDescending(r => r.Version).Select(r => r.Version).FirstOrDefaultAsync(ct);
+
+    private async Task<DeploymentSpec?> SpecAsync(App app, Release release, CancellationToken ct)
+    {
+        if (release.BuildId is not { } buildId) return null;
+        var build = await db.Builds.SingleAsync(b => b.Id == buildId, ct);
+        var config = await db.Configs.SingleAsync(c => c.Id == release.ConfigId, ct);
+        return DeploymentSpecs.For(app, release, build, config);
+    }
+}
+
+/// <summary>What the scheduler is asked to run for a release: a pure mapping, tested on its own.</summary>
+public static class DeploymentSpecs
+{
+    public static DeploymentSpec For(App app, Release release, Build build, Config config)
+    {
+        var environment = new Dictionary<string, string>(config.Values, StringComparer.Ordinal)
+        {
+            ["PORT"] = DeploymentSpec.WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PAAS_APP"] = app.Name,
+            ["PAAS_RELEASE"] = $"v{release.Version}",
+        };
+        if (build.Sha is not null) environment["SOURCE_VERSION"] = build.Sha;
+        var processes = build.ProcessTypes
+            .Order(StringComparer.Ordinal)
+            .Select(type => new ProcessSpec(type, build.CommandFor(type), app.Structure.GetValueOrDefault(type)))
+            .ToList();
+        return new DeploymentSpec(app.Name, release.Version, build.Image, environment, processes);
+    }
+}
+
+/// <summary>
+/// Stops a release's predecessors once routers have had time to switch to it. Runs in the
+/// background after the deploy answered; skipped if a newer release went live meanwhile.
+/// </summary>
+public sealed class Retirements(
+    IServiceScopeFactory scopes,
+    IScheduler scheduler,
+    IOptions<PlatformOptions> platform,
+    ILogger<Retirements> logger)
+{
+    public void Schedule(string app, int version) => _ = RetireLaterAsync(app, version);
+
+    private async Task RetireLaterAsync(string app, int version)
+    {
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(platform.Value.DrainSeconds));
+            using var scope = scopes.CreateScope();
+            var locks = scope.ServiceProvider.GetRequiredService<AppLocks>();
+            var db = scope.ServiceProvider.GetRequiredService<PaasDbContext>();
+            await using var held = await locks.AcquireAsync(app, CancellationToken.None);
+            var serving = await db.Releases
+                .Where(r => db.Apps.Any(a => a.Id == r.AppId && a.Name == app) && r.State == ReleaseState.Succeeded)
+                .OrderByDescending(r => r.Version).Select(r => (int?)r.Version).FirstOrDefaultAsync();
+            if (serving != version) return; // destroyed, or a newer release took over and retires for itself
+            await scheduler.RetireAsync(app, version, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning(e, "Could not stop the old processes of {App} (v{Version} is live); the next reconcile will", app, version);
+        }
+    }
+}

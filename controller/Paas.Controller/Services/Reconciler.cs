@@ -1,0 +1,74 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Paas.Controller.Data;
+using Paas.Domain;
+using Paas.Domain.Scheduling;
+
+namespace Paas.Controller.Services;
+
+/// <summary>
+/// Makes what runs match what should run: at start and then periodically. Each app's serving
+/// release runs with its formation; processes of other releases and of apps that no longer exist
+/// are stopped; releases left pending by a controller that stopped mid-deploy are marked failed.
+/// </summary>
+public sealed class Reconciler(IServiceScopeFactory scopes, IScheduler scheduler, IOptions<PlatformOptions> platform,
+    TimeProvider clock, ILogger<Reconciler> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await ReconcileAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                logger.LogWarning(e, "Reconciling apps failed; retrying later");
+            }
+            await Task.Delay(TimeSpan.FromSeconds(platform.Value.ReconcileSeconds), clock, stoppingToken).ContinueWith(_ => { }, CancellationToken.None);
+        }
+    }
+
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<PaasDbContext>();
+        var locks = scope.ServiceProvider.GetRequiredService<AppLocks>();
+        var deployer = scope.ServiceProvider.GetRequiredService<Deployer>();
+
+        var apps = await db.Apps.ToListAsync(ct);
+        var known = apps.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var stray in (await scheduler.ListAsync(null, ct)).Select(p => p.App).Distinct().Where(a => !known.Contains(a)))
+        {
+            logger.LogInformation("Stopping processes of {App}, which no longer exists", stray);
+            await scheduler.DestroyAsync(stray, ct);
+        }
+
+        foreach (var app in apps)
+        {
+            try
+            {
+                await FailOrphanedReleasesAsync(db, locks, app, ct);
+                await deployer.DeployServingAsync(app, retireOthers: true, ct);
+            }
+            catch (Exception e) when (e is DeploymentFailedException or PaasException)
+            {
+                logger.LogWarning("{App} does not run as it should: {Reason}", app.Name, e.Message);
+            }
+        }
+    }
+
+    private async Task FailOrphanedReleasesAsync(PaasDbContext db, AppLocks locks, App app, CancellationToken ct)
+    {
+        if (!await db.Releases.AnyAsync(r => r.AppId == app.Id && r.State == ReleaseState.Pending, ct)) return;
+        // A deploy in progress holds the app's lock; once we hold it, a pending release is an orphan.
+        await using var held = await locks.AcquireAsync(app.Name, ct);
+        foreach (var release in await db.Releases.Where(r => r.AppId == app.Id && r.State == ReleaseState.Pending).ToListAsync(ct))
+        {
+            release.MarkFailed("The controller stopped before this release finished deploying.", clock.GetUtcNow());
+            logger.LogWarning("{App} v{Version} was left pending by a stopped controller; marked failed", app.Name, release.Version);
+        }
+        await db.SaveChangesAsync(ct);
+    }
+}

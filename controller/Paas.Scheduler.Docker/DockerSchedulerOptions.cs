@@ -1,0 +1,34 @@
+using Docker.DotNet;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Paas.Domain.Scheduling;
+
+namespace Paas.Scheduler.Docker;
+
+public sealed class DockerSchedulerOptions
+{
+    /// <summary>The engine's address (DOCKER_HOST), e.g. unix:///var/lib/paas/docker/docker.sock.</summary>
+    public string Host { get; init; } = "unix:///var/run/docker.sock";
+
+    /// <summary>How long a new web process may take to accept connections (PAAS_DEPLOY_TIMEOUT, seconds).</summary>
+    public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>SIGTERM to SIGKILL when stopping a process.</summary>
+    public uint StopGraceSeconds { get; init; } = 10;
+}
+
+public static class DockerSchedulerRegistration
+{
+    public static IServiceCollection AddDockerScheduler(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new DockerSchedulerOptions
+        {
+            Host = configuration["DOCKER_HOST"] is { Length: > 0 } host ? host : "unix:///var/run/docker.sock",
+            ReadyTimeout = TimeSpan.FromSeconds(double.TryParse(configuration["PAAS_DEPLOY_TIMEOUT"], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60),
+        };
+        services.AddSingleton(options);
+        services.AddSingleton<IDockerClient>(_ => new DockerClientConfiguration(new Uri(options.Host)).CreateClient());
+        services.AddSingleton<IScheduler, DockerScheduler>();
+        return services;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
+
+namespace Paas.Router;
+
+/// <summary>
+/// Runs in YARP's pipeline once a request matched an app's route, before a backend is chosen: answers for apps that
+/// must not or cannot be reached (whitelist, maintenance, no web process) and passes the rest on to be proxied.
+/// </summary>
+public sealed class AccessRules(RequestDelegate next)
+{
+    // Each whitelist is parsed once: YARP keeps a route's RouteConfig object for as long as the route is unchanged.
+    private static readonly ConditionalWeakTable<RouteConfig, Whitelist> Whitelists = new();
+    private static readonly Dictionary<string, string> NoMetadata = [];
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var proxy = context.GetReverseProxyFeature();
+        var route = proxy.Route.Config;
+        IReadOnlyDictionary<string, string> metadata = route.Metadata ?? NoMetadata;
+        var app = metadata.GetValueOrDefault(RouteMetadata.App, route.RouteId);
+
+        // The whitelist comes first: a client that may not reach the app learns nothing else about it.
+        if (metadata.ContainsKey(RouteMetadata.Whitelist))
+        {
+            var whitelist = Whitelists.GetValue(route, static route => Whitelist.Parse(route.Metadata![RouteMetadata.Whitelist]));
+            var client = context.Connection.RemoteIpAddress is { } address ? Whitelist.Normalize(address) : null;
+            if (client is null || !whitelist.Allows(client))
+            {
+                return RouterAnswers.Forbidden(context, client, app);
+            }
+        }
+
+        if (metadata.GetValueOrDefault(RouteMetadata.Maintenance) == "true")
+        {
+            return RouterAnswers.Maintenance(context, app);
+        }
+
+        if (proxy.AllDestinations.Count == 0)
+        {
+            return RouterAnswers.NoWebProcesses(context, app);
+        }
+
+        return next(context);
+    }
+}
+
+/// <summary>What the router itself answers, worded for the app's user or owner.</summary>
+public static class RouterAnswers
+{
+    public static Task NoRoute(HttpContext context, RouteTableSource routes) => routes.Current is null
+        ? Text(context, StatusCodes.Status503ServiceUnavailable, "The router has not received its routes from the controller yet.")
+        : Text(context, StatusCodes.Status404NotFound, $"No app is routed at {context.Request.Host.Host}.");
+
+    public static Task Forbidden(HttpContext context, IPAddress? client, string app) =>
+        Text(context, StatusCodes.Status403Forbidden, $"Your address {client?.ToString() ?? "(unknown)"} is not allowed to reach {app}.");
+
+    public static Task NoWebProcesses(HttpContext context, string app) =>
+        Text(context, StatusCodes.Status503ServiceUnavailable,
+            $"{app} has no web processes running. Deploy it with git push, or scale it with: paas ps:scale web=1 -a {app}");
+
+    public static Task Maintenance(HttpContext context, string app)
+    {
+        var name = WebUtility.HtmlEncode(app);
+        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        context.Response.ContentType = "text/html; charset=utf-8";
+        return context.Response.WriteAsync($"""
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>{name} is down for maintenance</title></head>
+            <body style="font-family: sans-serif; margin: 4em auto; max-width: 40em">
+            <h1>Down for maintenance</h1>
+            <p>{name} is down for maintenance. Please try again later.</p>
+            </body>
+            </html>
+
+            """);
+    }
+
+    private static Task Text(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message);
+    }
+}

@@ -1,0 +1,142 @@
+using System.Text.Json;
+using Paas.Cli.Api;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace Paas.Cli;
+
+/// <summary>
+/// What commands print: plain lines and Deis's <c>=== Title</c> headers, tables and aligned
+/// fields for people (Spectre.Console), indented JSON for scripts (<c>--json</c>), warnings on
+/// stderr, and prompts when a person is at the terminal.
+/// </summary>
+public sealed class Output
+{
+    private readonly CliEnvironment environment;
+    private readonly Lazy<IAnsiConsole> console;
+
+    public Output(CliEnvironment environment)
+    {
+        this.environment = environment;
+        console = new Lazy<IAnsiConsole>(CreateConsole);
+    }
+
+    public void Line(string text = "") => environment.Out.WriteLine(text);
+
+    public void Header(string title) => Line($"=== {title}");
+
+    public void Warning(string text) => environment.Error.WriteLine($"Warning: {text}");
+
+    public void Json<T>(T value) => Line(JsonSerializer.Serialize(value, ApiJson.Indented));
+
+    /// <summary>Columns separated by two spaces, no borders, so that the lines also read well in a pipe.</summary>
+    public void Table(IReadOnlyList<string> headers, IEnumerable<IReadOnlyList<string>> rows)
+    {
+        var table = new Table().Border(TableBorder.None).ShowHeaders();
+        for (var i = 0; i < headers.Count; i++)
+        {
+            var last = i == headers.Count - 1;
+            table.AddColumn(new TableColumn(new Text(headers[i], new Style(decoration: Decoration.Bold)))
+            {
+                Padding = new Padding(0, 0, last ? 0 : 2, 0),
+                NoWrap = !last,
+            });
+        }
+
+        foreach (var row in rows)
+        {
+            table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
+        }
+
+        Write(table);
+    }
+
+    /// <summary><c>name:  value</c> lines with the values aligned.</summary>
+    public void Fields(IEnumerable<(string Name, string? Value)> fields)
+    {
+        var list = fields.ToList();
+        var width = list.Count == 0 ? 0 : list.Max(field => field.Name.Length) + 1;
+        foreach (var (name, value) in list)
+        {
+            Line($"{(name + ":").PadRight(width)}  {value ?? ""}".TrimEnd());
+        }
+    }
+
+    /// <summary>
+    /// Heroku's <c>Doing something... done</c>: the first half before the work, so a slow request
+    /// shows what it waits for, the outcome after it.
+    /// </summary>
+    public async Task<T> StepAsync<T>(string what, Func<Task<T>> work, Func<T, string> done)
+    {
+        environment.Out.Write($"{what}... ");
+        environment.Out.Flush();
+        T result;
+        try
+        {
+            result = await work();
+        }
+        catch
+        {
+            Line("failed");
+            throw;
+        }
+
+        Line(done(result));
+        return result;
+    }
+
+    public Task StepAsync(string what, Func<Task> work) =>
+        StepAsync(what, async () => { await work(); return true; }, _ => "done");
+
+    /// <summary>Asks the person at the terminal; the caller makes sure there is one.</summary>
+    public string Ask(string question, bool secret = false)
+    {
+        var prompt = new TextPrompt<string>(question);
+        if (secret)
+        {
+            prompt.Secret();
+        }
+
+        return console.Value.Prompt(prompt);
+    }
+
+    private void Write(IRenderable renderable)
+    {
+        if (environment.IsOutputTerminal)
+        {
+            console.Value.Write(renderable);
+            return;
+        }
+
+        // Into a pipe or a file: without the spaces Spectre pads the last column with.
+        using var buffer = new StringWriter();
+        CreateConsole(buffer).Write(renderable);
+        foreach (var line in buffer.ToString().Split('\n'))
+        {
+            if (line.Length > 0)
+            {
+                Line(line.TrimEnd());
+            }
+        }
+    }
+
+    private IAnsiConsole CreateConsole() => CreateConsole(environment.Out);
+
+    private IAnsiConsole CreateConsole(TextWriter writer)
+    {
+        var created = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Ansi = environment.IsOutputTerminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = environment.IsOutputTerminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = environment.IsInputTerminal ? InteractionSupport.Yes : InteractionSupport.No,
+            Out = new AnsiConsoleOutput(writer),
+        });
+        if (!environment.IsOutputTerminal)
+        {
+            // Into a pipe or a file, long summaries stay on one line rather than wrap at 80 columns.
+            created.Profile.Width = 4096;
+        }
+
+        return created;
+    }
+}

@@ -1,0 +1,3 @@
+using Paas.Cli;
+
+return await Cli.RunAsync(args, CliEnvironment.FromProcess());

@@ -22,6 +22,8 @@ public class PlatformFixture : IAsyncLifetime
     public string DockerHost => Env["DOCKER_HOST"];
     public string Registry => Env["PAAS_REGISTRY"];
 
+    private Dictionary<string, string?> startEnvironment = [];
+
     /// <summary>The administrator, registered first.</summary>
     public User Admin { get; private set; } = null!;
 
@@ -44,6 +46,7 @@ public class PlatformFixture : IAsyncLifetime
             ["SVC_QUIET"] = "1",
         };
         foreach (var (key, value) in Settings) environment[key] = value;
+        startEnvironment = environment;
         var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, environment, TimeSpan.FromMinutes(5));
         if (started.ExitCode != 0)
         {
@@ -68,6 +71,19 @@ public class PlatformFixture : IAsyncLifetime
         {
             // a process still writing a log; the directory is under /tmp
         }
+    }
+
+    /// <summary>Stops the controller and starts it again (scripts/platform start restarts what is not running).</summary>
+    public async Task RestartControllerAsync()
+    {
+        var pid = int.Parse(File.ReadAllText(Path.Combine(StateDirectory, "run", "controller.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+        using (var process = System.Diagnostics.Process.GetProcessById(pid))
+        {
+            process.Kill();
+            await process.WaitForExitAsync();
+        }
+        var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, startEnvironment, TimeSpan.FromMinutes(3));
+        started.ShouldSucceed("scripts/platform start");
     }
 
     private async Task StopAsync() =>

@@ -106,10 +106,11 @@ public sealed partial class RouteTableSource(
         }
 
         var routes = RouteTableConverter.Convert(table);
+        // Logged before the swap, so by the time a request sees the new table its line is in the log.
+        LogRoutesChanged(table.Version, routes.Routes.Count, routes.Clusters.Sum(cluster => cluster.Destinations?.Count ?? 0));
         certificates.Update(table.Certificates);
         proxyConfig.Update(routes);
         _current = table;
-        LogRoutesChanged(table.Version, routes.Routes.Count, routes.Clusters.Sum(cluster => cluster.Destinations?.Count ?? 0));
     }
 
     private void Failed(string reason)

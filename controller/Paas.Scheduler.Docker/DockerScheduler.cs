@@ -22,6 +22,17 @@ public sealed class DockerScheduler(IDockerClient docker, DockerSchedulerOptions
 
     public string Name => "docker";
 
+    public SchedulerFeatures Features { get; } = new(NodeSelection: false, Autoscaling: false);
+
+    public Task<IReadOnlyList<AppProcess>> RestartAsync(DeploymentSpec spec, string? type, string? name, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public Task<int> RunAsync(OneOffSpec spec, Func<string, Task> output, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
+    public IAsyncEnumerable<LogLine> LogsAsync(string app, int lines, bool follow, CancellationToken cancellationToken) =>
+        throw new NotImplementedException();
+
     public async Task DeployAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
         await EnsureImageAsync(spec.Image, cancellationToken);

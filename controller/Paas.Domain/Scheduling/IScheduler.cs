@@ -26,27 +26,79 @@ public interface IScheduler
 
     /// <summary>The processes of one app, or of every app when <paramref name="app"/> is null.</summary>
     Task<IReadOnlyList<AppProcess>> ListAsync(string? app, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces processes of the release in <paramref name="spec"/> with fresh ones: all of them, those of
+    /// <paramref name="type"/>, or the one called <paramref name="name"/>. Web keeps serving: each new
+    /// process is ready before the one it replaces stops. Returns the new processes; none when nothing matched.
+    /// </summary>
+    Task<IReadOnlyList<AppProcess>> RestartAsync(DeploymentSpec spec, string? type, string? name, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a one-off process from the release's image with its config, passing its output (stdout and
+    /// stderr together) to <paramref name="output"/> as it comes, and returns its exit code. The process is
+    /// removed afterwards, also when <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    Task<int> RunAsync(OneOffSpec spec, Func<string, Task> output, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The output of the app's processes, interleaved by time: the last <paramref name="lines"/> lines,
+    /// then, with <paramref name="follow"/>, new lines as they are written until cancelled.
+    /// </summary>
+    IAsyncEnumerable<LogLine> LogsAsync(string app, int lines, bool follow, CancellationToken cancellationToken);
+
+    /// <summary>What this backend does with settings that not every backend supports.</summary>
+    SchedulerFeatures Features { get; }
 }
+
+/// <param name="NodeSelection">Tags become node selectors.</param>
+/// <param name="Autoscaling">CPU autoscaling (ps:autoscale) is available.</param>
+public sealed record SchedulerFeatures(bool NodeSelection, bool Autoscaling);
+
+/// <summary>A one-off process (`paas run`): the release's image and config, another command.</summary>
+public sealed record OneOffSpec(
+    string App,
+    int Version,
+    string Image,
+    IReadOnlyDictionary<string, string> Environment,
+    string Command,
+    ResourceLimits? Limits = null,
+    TimeSpan? Timeout = null);
+
+/// <summary>One line a process wrote. <paramref name="Source"/> is the process name.</summary>
+public sealed record LogLine(DateTimeOffset Time, string Source, string Text);
 
 /// <summary>What should run for one release of an app.</summary>
 /// <param name="Environment">The app's config plus what the platform sets (PORT).</param>
+/// <param name="Tags">Node selection (Kubernetes node selectors); a single host ignores them.</param>
 public sealed record DeploymentSpec(
     string App,
     int Version,
     string Image,
     IReadOnlyDictionary<string, string> Environment,
-    IReadOnlyList<ProcessSpec> Processes)
+    IReadOnlyList<ProcessSpec> Processes,
+    IReadOnlyDictionary<string, string>? Tags = null)
 {
     /// <summary>The port web processes listen on, passed as $PORT.</summary>
     public const int WebPort = 5000;
 }
 
 /// <param name="Command">Shell command from the Procfile; null runs the image's own CMD.</param>
-public sealed record ProcessSpec(string Type, string? Command, int Replicas);
+/// <param name="Healthcheck">Readiness decides when a process gets traffic and counts as deployed; liveness restarts it.
+/// Without a readiness check, web is ready when its port accepts a connection.</param>
+/// <param name="TerminationGraceSeconds">Between SIGTERM and SIGKILL when the process stops.</param>
+public sealed record ProcessSpec(
+    string Type,
+    string? Command,
+    int Replicas,
+    ResourceLimits? Limits = null,
+    Healthcheck? Healthcheck = null,
+    int? TerminationGraceSeconds = null);
 
 /// <summary>One running (or failing) process of an app.</summary>
 /// <param name="Name">"&lt;app&gt;-&lt;type&gt;-&lt;suffix&gt;", unique on the backend.</param>
 /// <param name="Endpoint">"host:port" where a web process answers, as reachable by the router.</param>
+/// <param name="Restarts">How many times the process was restarted after it crashed or failed its liveness check.</param>
 public sealed record AppProcess(
     string App,
     string Type,
@@ -54,7 +106,8 @@ public sealed record AppProcess(
     int Version,
     ProcessState State,
     DateTimeOffset Started,
-    string? Endpoint);
+    string? Endpoint,
+    int Restarts = 0);
 
 public enum ProcessState
 {

@@ -54,7 +54,8 @@ public static class ControllerHosting
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddPolicy(PeopleApi.AdminOnly, policy => policy.RequireRole(Roles.Admin));
 
         services.ConfigureHttpJsonOptions(options => PaasJson.Configure(options.SerializerOptions));
         services.AddExceptionHandler<PaasExceptionHandler>();
@@ -67,6 +68,14 @@ public static class ControllerHosting
         services.AddScoped<ReleaseService>();
         services.AddScoped<Deployer>();
         services.AddScoped<AppLocks>();
+        services.AddScoped<Activity>();
+        services.AddScoped<Notices>();
+        services.AddScoped<ProcessService>();
+        services.AddScoped<CollaboratorService>();
+        services.AddScoped<KeyService>();
+        services.AddScoped<DomainService>();
+        services.AddScoped<CertificateService>();
+        services.AddScoped<SettingsService>();
         services.AddSingleton<Retirements>();
         services.AddSingleton<RouteTableService>();
         services.AddSingleton<Reconciler>();
@@ -93,6 +102,7 @@ public static class ControllerHosting
     public static WebApplication UseController(this WebApplication app)
     {
         app.UseDeisCompatibility();
+        app.UseNotices();
         app.UseExceptionHandler();
         app.UseRouting();
         app.UseAuthentication();

@@ -59,6 +59,16 @@ public sealed class Release
         Updated = now;
     }
 
+    /// <summary>A new release that brings back <paramref name="target"/>'s build and config.</summary>
+    public static Release RollbackTo(Release latest, Release target, string owner, DateTimeOffset now)
+    {
+        if (target.Failed)
+            throw new ValidationFailedException("version", $"v{target.Version} failed to deploy; roll back to a release that ran.");
+        if (target.BuildId is null)
+            throw new ValidationFailedException("version", $"v{target.Version} has no build to run; roll back to a release made by a push or a build.");
+        return new Release(latest.AppId, latest.Version + 1, target.BuildId, target.ConfigId, owner, RollbackSummary(owner, target.Version), now);
+    }
+
     public static string DeployedSummary(string owner, Build build) => $"{owner} deployed {build.Label}";
 
     public static string ConfigSummary(string owner, string change) => $"{owner} {change}";

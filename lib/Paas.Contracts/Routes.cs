@@ -13,12 +13,14 @@ public sealed record RouteTable(string Version, IReadOnlyList<AppRoute> Apps, IR
 /// <param name="Backends">"host:port" of each ready web process of the serving release; empty when none runs.</param>
 /// <param name="Maintenance">When on, the router answers 503 with a maintenance page.</param>
 /// <param name="Whitelist">CIDRs allowed to reach the app; empty allows everyone.</param>
+/// <param name="HttpsEnforced">Plain HTTP requests are redirected to HTTPS.</param>
 public sealed record AppRoute(
     string App,
     IReadOnlyList<string> Hosts,
     IReadOnlyList<string> Backends,
     bool Maintenance = false,
-    IReadOnlyList<string>? Whitelist = null);
+    IReadOnlyList<string>? Whitelist = null,
+    bool HttpsEnforced = false);
 
 /// <summary>A TLS certificate the router presents (by SNI) for the listed domains.</summary>
 public sealed record RouteCertificate(string Name, IReadOnlyList<string> Domains, string CertificatePem, string KeyPem);

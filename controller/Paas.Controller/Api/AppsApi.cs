@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Paas.Controller.Data;
 using Paas.Controller.Services;
 
 namespace Paas.Controller.Api;
@@ -7,6 +8,8 @@ namespace Paas.Controller.Api;
 public static class AppsApi
 {
     public sealed record CreateAppRequest(string? Id);
+
+    public sealed record TransferRequest(string? Owner);
 
     public static IEndpointRouteBuilder MapAppsApi(this IEndpointRouteBuilder routes)
     {
@@ -24,6 +27,19 @@ public static class AppsApi
 
         apps.MapGet("/{id}", async (string id, HttpContext context, AppService service, IOptions<PlatformOptions> platform, CancellationToken ct) =>
             Results.Json(AppDto.From(await service.GetAsync(context.Caller(), id, ct), platform.Value)));
+
+        apps.MapPost("/{id}", async (string id, HttpContext context, AppService service, IOptions<PlatformOptions> platform, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonAsync<TransferRequest>();
+            return Results.Json(AppDto.From(await service.TransferAsync(context.Caller(), id, body?.Owner, ct), platform.Value));
+        });
+
+        apps.MapGet("/{id}/events", async (string id, HttpContext context, AppService service, PaasDbContext db, CancellationToken ct) =>
+        {
+            var app = await service.GetAsync(context.Caller(), id, ct);
+            return Results.Json(await db.Events.Where(e => e.App == app.Name).OrderByDescending(e => e.Created)
+                .PageAsync(context.Request, EventDto.From));
+        });
 
         apps.MapDelete("/{id}", async (string id, HttpContext context, AppService service, CancellationToken ct) =>
         {

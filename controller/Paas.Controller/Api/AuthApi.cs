@@ -42,6 +42,32 @@ public static class AuthApi
             return Results.Json(UserDto.From(user, isAdmin));
         });
 
+        auth.MapPost("/passwd", async (HttpContext context, UserService users, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonAsync<PasswordRequest>();
+            await users.ChangePasswordAsync(context.Caller(), body?.Username, body?.Password, body?.NewPassword, ct);
+            return Results.Json(new { });
+        });
+
+        auth.MapPost("/tokens", async (HttpContext context, UserService users, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonAsync<RegenerateRequest>();
+            return Results.Json(new TokenResponse(await users.RegenerateAsync(context.Caller(), body?.Username, body?.All ?? false, ct)));
+        });
+
+        auth.MapDelete("/cancel", async (HttpContext context, UserService users, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonAsync<CancelRequest>();
+            await users.CancelAsync(context.Caller(), body?.Username, ct);
+            return Results.NoContent();
+        });
+
         return routes;
     }
+
+    public sealed record PasswordRequest(string? Username, string? Password, string? NewPassword);
+
+    public sealed record RegenerateRequest(string? Username, bool? All);
+
+    public sealed record CancelRequest(string? Username);
 }

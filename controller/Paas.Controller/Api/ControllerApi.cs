@@ -10,6 +10,11 @@ public static class ControllerApi
         routes.MapAuthApi();
         routes.MapAppsApi();
         routes.MapReleasesApi();
+        routes.MapConfigApi();
+        routes.MapBuildsApi();
+        routes.MapProcessesApi();
+        routes.MapPeopleApi();
+        routes.MapRoutingApi();
         routes.MapHooksApi();
         return routes;
     }

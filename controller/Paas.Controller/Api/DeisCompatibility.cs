@@ -40,3 +40,19 @@ public static partial class DeisCompatibility
             await next(context);
         });
 }
+
+public static class NoticeHeaders
+{
+    /// <summary>Sends what services added to <see cref="Services.Notices"/> as X-Paas-Notice headers.</summary>
+    public static IApplicationBuilder UseNotices(this IApplicationBuilder app) =>
+        app.Use(async (context, next) =>
+        {
+            context.Response.OnStarting(() =>
+            {
+                var notices = context.RequestServices.GetService<Services.Notices>();
+                if (notices is { Items.Count: > 0 }) context.Response.Headers["X-Paas-Notice"] = notices.Items.ToArray();
+                return Task.CompletedTask;
+            });
+            await next(context);
+        });
+}

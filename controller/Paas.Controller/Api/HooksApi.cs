@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 using Paas.Contracts;
+using Microsoft.EntityFrameworkCore;
 using Paas.Controller.Routing;
+using Paas.Controller.Services;
 
 namespace Paas.Controller.Api;
 
@@ -23,6 +25,18 @@ public static class HooksApi
             context.Response.Headers.ETag = etag;
             if (context.Request.Headers.IfNoneMatch.Contains(etag)) return Results.StatusCode(StatusCodes.Status304NotModified);
             return Results.Json(table, PaasJson.Options);
+        });
+
+        // The SSH receiver asks who owns the key a client offers, and which apps they may push to.
+        hooks.MapGet("/key/{fingerprint}", async (string fingerprint, KeyService keys, UserService users, AppAccess access, CancellationToken ct) =>
+        {
+            var key = await keys.FindByFingerprintAsync(fingerprint, ct)
+                ?? throw new Domain.NotFoundException("Key", $"No user has a key with fingerprint {fingerprint}.");
+            var user = await users.RequireAsync(key.Owner);
+            var (_, isAdmin) = await users.GetAsync(user.Id);
+            var caller = new Auth.Caller(user.Id, user.UserName!, isAdmin);
+            var apps = await access.Visible(caller).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(ct);
+            return Results.Json(new { username = user.UserName, apps });
         });
 
         return routes;

@@ -96,7 +96,8 @@ public sealed class PaasExceptionHandler(ILogger<PaasExceptionHandler> logger) :
                 await Problems.Write(context, 422, e.Message);
                 break;
             case DeploymentFailedException e:
-                await Problems.Write(context, 503, e.Message);
+                // The request was fine; the app's processes would not start (e.g. after a scale).
+                await Problems.Write(context, 422, e.Message);
                 break;
             case BadHttpRequestException e:
                 await Problems.Write(context, e.StatusCode, e.Message);

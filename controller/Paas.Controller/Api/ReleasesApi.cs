@@ -22,8 +22,20 @@ public static class ReleasesApi
             return Results.Json(ReleaseDto.From(await service.GetAsync(app, ParseVersion(version), ct), app.Name));
         });
 
+        releases.MapPost("/rollback", async (string id, HttpContext context, AppService apps, ReleaseService service, CancellationToken ct) =>
+        {
+            var caller = context.Caller();
+            var app = await apps.GetAsync(caller, id, ct);
+            var body = await context.Request.ReadJsonAsync<RollbackRequest>();
+            var result = await service.RollbackAsync(caller, app, body?.Version, ct);
+            ConfigApi.EnsureDeployed(app, result);
+            return Results.Json(new { version = result.Release.Version }, statusCode: StatusCodes.Status201Created);
+        });
+
         return routes;
     }
+
+    public sealed record RollbackRequest(int? Version);
 
     /// <summary>"v3" or "3".</summary>
     public static int ParseVersion(string text)

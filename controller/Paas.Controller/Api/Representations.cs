@@ -31,3 +31,57 @@ public sealed record ReleaseDto(
         release.Id, app, release.Version, release.Owner, release.BuildId, release.ConfigId, release.Summary,
         release.Failed, release.Failure, release.State.ToString().ToLowerInvariant(), release.Created, release.Updated);
 }
+
+public sealed record BuildDto(
+    Guid Uuid, string App, string Owner, string Image, string? Sha, IReadOnlyDictionary<string, string> Procfile,
+    bool Dockerfile, string Kind, DateTimeOffset Created, DateTimeOffset Updated, int? Release = null)
+{
+    public static BuildDto From(Build build, string app, int? release = null) => new(
+        build.Id, app, build.Owner, build.Image, build.Sha, build.Procfile, build.Kind == "dockerfile", build.Kind,
+        build.Created, build.Updated, release);
+}
+
+public sealed record PodDto(string Name, string State, string Type, string Release, DateTimeOffset Started, int Restarts)
+{
+    public static PodDto From(Paas.Domain.Scheduling.AppProcess process) => new(
+        process.Name, process.State.ToString().ToLowerInvariant(), process.Type, $"v{process.Version}", process.Started, process.Restarts);
+}
+
+public sealed record DomainDto(string App, string Owner, string Domain, string? Certificate, DateTimeOffset Created, DateTimeOffset Updated)
+{
+    public static DomainDto From(Hostname host, string app) => new(app, host.Owner, host.Name, host.CertificateName, host.Created, host.Updated);
+}
+
+public sealed record CertDto(
+    string Name, string CommonName, IReadOnlyList<string> San, DateTimeOffset Expires, DateTimeOffset Starts, string Fingerprint,
+    string Issuer, string Subject, IReadOnlyList<string> Domains, string Owner, DateTimeOffset Created, DateTimeOffset Updated)
+{
+    public static CertDto From(Certificate c, IReadOnlyList<string> domains) => new(
+        c.Name, c.CommonName, c.Sans, c.Expires, c.Starts, c.Fingerprint, c.Issuer, c.Subject, domains, c.Owner, c.Created, c.Updated);
+}
+
+public sealed record KeyDto(string Id, string Public, string Fingerprint, string Owner, DateTimeOffset Created, DateTimeOffset Updated)
+{
+    public static KeyDto From(SshKey k) => new(k.Name, k.Public, k.Fingerprint, k.Owner, k.Created, k.Updated);
+}
+
+public sealed record AutoscaleDto(int Min, int Max, int CpuPercent);
+
+public sealed record SettingsDto(
+    Guid Uuid, string App, string Owner, bool Maintenance, bool Routable, IReadOnlyList<string> Whitelist,
+    IReadOnlyDictionary<string, string> Label, IReadOnlyDictionary<string, AutoscaleDto> Autoscale, DateTimeOffset Created, DateTimeOffset Updated)
+{
+    public static SettingsDto From(AppSettings s, string app) => new(
+        s.Id, app, s.Owner, s.Maintenance, s.Routable, s.Whitelist, s.Label,
+        s.Autoscale.ToDictionary(kv => kv.Key, kv => new AutoscaleDto(kv.Value.Min, kv.Value.Max, kv.Value.CpuPercent)), s.Created, s.Updated);
+}
+
+public sealed record TlsDto(Guid Uuid, string App, string Owner, bool HttpsEnforced, DateTimeOffset Created, DateTimeOffset Updated)
+{
+    public static TlsDto From(AppSettings s, string app) => new(s.Id, app, s.Owner, s.HttpsEnforced, s.Created, s.Updated);
+}
+
+public sealed record EventDto(DateTimeOffset Created, string User, string Kind, string Message)
+{
+    public static EventDto From(AppEvent e) => new(e.Created, e.User, e.Kind, e.Message);
+}

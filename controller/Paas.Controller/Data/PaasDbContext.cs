@@ -17,6 +17,11 @@ public sealed class PaasDbContext(DbContextOptions<PaasDbContext> options)
     public DbSet<Release> Releases => Set<Release>();
     public DbSet<ApiToken> Tokens => Set<ApiToken>();
     public DbSet<Collaborator> Collaborators => Set<Collaborator>();
+    public DbSet<AppSettings> Settings => Set<AppSettings>();
+    public DbSet<Hostname> Hostnames => Set<Hostname>();
+    public DbSet<Certificate> Certificates => Set<Certificate>();
+    public DbSet<SshKey> Keys => Set<SshKey>();
+    public DbSet<AppEvent> Events => Set<AppEvent>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
@@ -50,6 +55,12 @@ public sealed class PaasDbContext(DbContextOptions<PaasDbContext> options)
             config.HasIndex(c => c.AppId);
             config.HasOne<App>().WithMany().HasForeignKey(c => c.AppId).OnDelete(DeleteBehavior.Cascade);
             config.Property(c => c.Values).HasJsonb();
+            config.Property(c => c.Memory).HasJsonb();
+            config.Property(c => c.Cpu).HasJsonb();
+            config.Property(c => c.Tags).HasJsonb();
+            config.Property(c => c.Registry).HasJsonb();
+            config.Property(c => c.Healthchecks).HasJsonb();
+            config.Property(c => c.TerminationGracePeriod).HasJsonb();
         });
 
         builder.Entity<Release>(release =>
@@ -65,6 +76,48 @@ public sealed class PaasDbContext(DbContextOptions<PaasDbContext> options)
             release.HasOne<Config>().WithMany().HasForeignKey(r => r.ConfigId).OnDelete(DeleteBehavior.NoAction);
             release.Property(r => r.State).HasConversion<string>().HasMaxLength(16);
             release.Ignore(r => r.Failed);
+        });
+
+        builder.Entity<AppSettings>(settings =>
+        {
+            settings.ToTable("app_settings");
+            settings.HasKey(x => x.AppId);
+            settings.HasOne<App>().WithOne().HasForeignKey<AppSettings>(x => x.AppId).OnDelete(DeleteBehavior.Cascade);
+            settings.Property(x => x.Whitelist).HasJsonbList();
+            settings.Property(x => x.Label).HasJsonb();
+            settings.Property(x => x.Autoscale).HasJsonb();
+        });
+
+        builder.Entity<Hostname>(host =>
+        {
+            host.ToTable("hostnames");
+            host.HasKey(h => h.Id);
+            host.HasIndex(h => h.Name).IsUnique();
+            host.HasIndex(h => h.AppId);
+            host.HasOne<App>().WithMany().HasForeignKey(h => h.AppId).OnDelete(DeleteBehavior.Cascade);
+            host.HasOne<Certificate>().WithMany().HasForeignKey(h => h.CertificateName).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        builder.Entity<Certificate>(cert =>
+        {
+            cert.ToTable("certificates");
+            cert.HasKey(c => c.Name);
+            cert.Property(c => c.Sans).HasJsonbList();
+        });
+
+        builder.Entity<SshKey>(key =>
+        {
+            key.ToTable("ssh_keys");
+            key.HasKey(k => k.Id);
+            key.HasIndex(k => k.Fingerprint).IsUnique();
+            key.HasIndex(k => new { k.Owner, k.Name }).IsUnique();
+        });
+
+        builder.Entity<AppEvent>(e =>
+        {
+            e.ToTable("app_events");
+            e.HasKey(x => x.Id);
+            e.HasIndex(x => new { x.App, x.Created });
         });
 
         builder.Entity<ApiToken>(token =>
@@ -87,6 +140,18 @@ public sealed class PaasDbContext(DbContextOptions<PaasDbContext> options)
 
 internal static class JsonbMapping
 {
+    /// <summary>Stores a list as a jsonb array.</summary>
+    public static PropertyBuilder<List<string>> HasJsonbList(this PropertyBuilder<List<string>> property) =>
+        property
+            .HasColumnType("jsonb")
+            .HasConversion(
+                value => JsonSerializer.Serialize(value, Json),
+                text => JsonSerializer.Deserialize<List<string>>(text, Json) ?? new List<string>(),
+                new ValueComparer<List<string>>(
+                    (a, b) => a != null && b != null && a.SequenceEqual(b),
+                    value => value.Aggregate(0, (hash, item) => HashCode.Combine(hash, item)),
+                    value => value.ToList()));
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.General);
 
     /// <summary>Stores a dictionary as a jsonb column; keys keep their case and order does not matter.</summary>

@@ -52,12 +52,33 @@ public sealed class RouteTableService(IServiceScopeFactory scopes, IScheduler sc
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<PaasDbContext>();
+        var domain = platform.Value.Domain;
         var apps = await db.Apps.AsNoTracking()
-            .Select(a => new RoutableApp(a.Name,
-                db.Releases.Where(r => r.AppId == a.Id && r.State == ReleaseState.Succeeded && r.BuildId != null)
-                    .OrderByDescending(r => r.Version).Select(r => (int?)r.Version).FirstOrDefault()))
+            .Select(a => new
+            {
+                a.Id,
+                a.Name,
+                Serving = db.Releases.Where(r => r.AppId == a.Id && r.State == ReleaseState.Succeeded && r.BuildId != null)
+                    .OrderByDescending(r => r.Version).Select(r => (int?)r.Version).FirstOrDefault(),
+                Settings = db.Settings.FirstOrDefault(s => s.AppId == a.Id),
+            })
             .ToListAsync(ct);
+        var hosts = (await db.Hostnames.AsNoTracking().ToListAsync(ct)).ToLookup(h => h.AppId);
+        var routable = apps.Select(a => new RoutableApp(
+            a.Name,
+            a.Serving,
+            hosts[a.Id].Select(h => h.FullName(domain)).ToList(),
+            a.Settings?.Routable ?? true,
+            a.Settings?.Maintenance ?? false,
+            a.Settings?.Whitelist ?? [],
+            a.Settings?.HttpsEnforced ?? false));
+
+        var attached = hosts.SelectMany(g => g).Where(h => h.CertificateName is not null).ToLookup(h => h.CertificateName!);
+        var certificates = await db.Certificates.AsNoTracking().Where(c => db.Hostnames.Any(h => h.CertificateName == c.Name)).ToListAsync(ct);
+        var routeCertificates = certificates.Select(c => new RouteCertificate(c.Name,
+            attached[c.Name].Select(h => h.FullName(domain)).Order(StringComparer.Ordinal).ToList(), c.CertificatePem, c.KeyPem));
+
         var processes = await scheduler.ListAsync(null, ct);
-        return RouteTables.Compute(platform.Value.Domain, apps, processes);
+        return RouteTables.Compute(domain, routable, processes, routeCertificates);
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using Paas.Contracts;
 using Paas.Domain;
@@ -7,27 +6,39 @@ using Paas.Domain.Scheduling;
 
 namespace Paas.Controller.Routing;
 
-/// <summary>The serving state of one app, as the route table needs it.</summary>
-public sealed record RoutableApp(string Name, int? ServingVersion);
+/// <summary>Everything about one app the route table needs.</summary>
+/// <param name="Hosts">Full host names (custom domains and the default sub-domain).</param>
+public sealed record RoutableApp(
+    string Name,
+    int? ServingVersion,
+    IReadOnlyList<string>? Hosts = null,
+    bool Routable = true,
+    bool Maintenance = false,
+    IReadOnlyList<string>? Whitelist = null,
+    bool HttpsEnforced = false);
 
-/// <summary>Computes what the router serves: a pure function of the apps and their processes.</summary>
+/// <summary>Computes what the router serves: a pure function of the apps, their processes and certificates.</summary>
 public static class RouteTables
 {
-    public static RouteTable Compute(string domain, IEnumerable<RoutableApp> apps, IEnumerable<AppProcess> processes)
+    public static RouteTable Compute(string domain, IEnumerable<RoutableApp> apps, IEnumerable<AppProcess> processes,
+        IEnumerable<RouteCertificate>? certificates = null)
     {
         var byApp = processes
             .Where(p => p.Type == ProcessTypes.Web && p.State == ProcessState.Up && p.Endpoint is not null)
             .ToLookup(p => p.App);
         var routes = apps
+            .Where(app => app.Routable)
             .OrderBy(a => a.Name, StringComparer.Ordinal)
             .Select(app => new AppRoute(
                 app.Name,
-                [$"{app.Name}.{domain}"],
+                app.Hosts is { } hosts ? hosts.Order(StringComparer.Ordinal).ToList() : [$"{app.Name}.{domain}"],
                 byApp[app.Name].Where(p => p.Version == app.ServingVersion).Select(p => p.Endpoint!).Order(StringComparer.Ordinal).ToList(),
-                Maintenance: false,
-                Whitelist: []))
+                app.Maintenance,
+                app.Whitelist ?? [],
+                app.HttpsEnforced))
             .ToList();
-        return WithVersion(new RouteTable("", routes, []));
+        var certs = (certificates ?? []).OrderBy(c => c.Name, StringComparer.Ordinal).ToList();
+        return WithVersion(new RouteTable("", routes, certs));
     }
 
     /// <summary>Stamps the table with a hash of its content, which the router uses as ETag.</summary>

@@ -15,6 +15,8 @@ public sealed class AppService(
     IScheduler scheduler,
     RouteTableService routes,
     IPublishEndpoint bus,
+    Activity activity,
+    UserService users,
     TimeProvider clock,
     ILogger<AppService> logger)
 {
@@ -37,6 +39,12 @@ public sealed class AppService(
         db.Apps.Add(app);
         db.Configs.Add(config);
         db.Releases.Add(release);
+        db.Settings.Add(new AppSettings(app.Id, caller.Username, now));
+        // Every app is reachable at <app>.<platform domain> unless its owner removes that domain.
+        if (await db.Hostnames.AnyAsync(h => h.Name == name, ct))
+            throw new ValidationFailedException("id", $"The host name {name} is in use as another app's domain; choose another app name.");
+        db.Hostnames.Add(new Hostname(app.Id, name, caller.Username, now));
+        activity.Record(name, caller.Username, "app", $"{caller.Username} created {name}");
         try
         {
             await db.SaveChangesAsync(ct);
@@ -46,6 +54,23 @@ public sealed class AppService(
             throw Taken(name);
         }
         logger.LogInformation("{User} created app {App}", caller.Username, name);
+        return app;
+    }
+
+    /// <summary>Gives the app to another user; a collaborator who becomes owner stops being a collaborator.</summary>
+    public async Task<App> TransferAsync(Caller caller, string name, string? newOwner, CancellationToken ct)
+    {
+        var app = await access.RequireAsync(caller, name, AppRight.Own, ct);
+        if (string.IsNullOrWhiteSpace(newOwner))
+            throw new ValidationFailedException("owner", "Say who gets the app: {\"owner\": \"USERNAME\"}.", "This field may not be blank.");
+        var user = await users.FindAsync(newOwner)
+            ?? throw new ValidationFailedException("owner", $"There is no user named {newOwner}.");
+        if (user.UserName == app.Owner) throw new ValidationFailedException("owner", $"{newOwner} already owns {app.Name}.");
+        var previous = app.Owner;
+        app.TransferTo(user.UserName!, clock.GetUtcNow());
+        await db.Collaborators.Where(c => c.AppId == app.Id && c.UserId == user.Id).ExecuteDeleteAsync(ct);
+        activity.Record(app.Name, caller.Username, "app", $"{caller.Username} transferred {app.Name} from {previous} to {user.UserName}");
+        await db.SaveChangesAsync(ct);
         return app;
     }
 
@@ -62,6 +87,8 @@ public sealed class AppService(
         var app = await access.RequireAsync(caller, name, AppRight.Own, ct);
         await scheduler.DestroyAsync(app.Name, ct);
         await db.Apps.Where(a => a.Id == app.Id).ExecuteDeleteAsync(ct);
+        activity.Record(app.Name, caller.Username, "app", $"{caller.Username} destroyed {app.Name}");
+        await db.SaveChangesAsync(ct);
         routes.Invalidate();
         await bus.Publish(new AppDestroyed(app.Name), ct);
         logger.LogInformation("{User} destroyed app {App}", caller.Username, name);

@@ -8,31 +8,28 @@ using Paas.Domain.Scheduling;
 namespace Paas.Controller.Services;
 
 /// <summary>
-/// Puts releases live through the scheduler, one deploy at a time per app: start the new processes,
-/// wait until they are ready, switch the route (the release becomes the serving one), and after a
-/// short drain stop the old processes. A release whose processes never become ready is marked failed
-/// and the previous release keeps serving.
+/// Puts releases live through the scheduler: start the new processes, wait until they are ready,
+/// switch the route (the release becomes the serving one), and after a short drain stop the old
+/// processes. A release whose processes never become ready is marked failed and the previous release
+/// keeps serving. Callers hold the app's lock (<see cref="AppLocks"/>), so deploys of one app never overlap.
 /// </summary>
 public sealed class Deployer(
     PaasDbContext db,
     IScheduler scheduler,
-    AppLocks locks,
     RouteTableService routes,
     Retirements retirements,
+    Activity activity,
     TimeProvider clock,
     ILogger<Deployer> logger)
 {
     public sealed record Outcome(bool Succeeded, string? Failure);
 
-    public async Task<Outcome> DeployAsync(string appName, Guid releaseId, CancellationToken ct)
+    /// <summary>Deploys a pending release (the app's lock is held by the caller).</summary>
+    public async Task<Outcome> DeployLockedAsync(App app, Release release, CancellationToken ct)
     {
-        await using var held = await locks.AcquireAsync(appName, ct);
-        var release = await db.Releases.SingleAsync(r => r.Id == releaseId, ct);
-        await db.Entry(release).ReloadAsync(ct);
         if (release.State == ReleaseState.Succeeded) return new Outcome(true, null);
         if (release.State == ReleaseState.Failed) return new Outcome(false, release.Failure);
 
-        var app = await db.Apps.SingleAsync(a => a.Id == release.AppId, ct);
         var spec = await SpecAsync(app, release, ct);
         if (spec is not null)
         {
@@ -43,8 +40,9 @@ public sealed class Deployer(
             catch (DeploymentFailedException e)
             {
                 release.MarkFailed(e.Message, clock.GetUtcNow());
+                activity.Record(app.Name, release.Owner, "release", $"v{release.Version} failed to start: {FirstLine(e.Message)}");
                 await db.SaveChangesAsync(CancellationToken.None);
-                var serving = await ServingVersionAsync(app, ct);
+                var serving = await ServingVersionAsync(app, CancellationToken.None);
                 await scheduler.RetireAsync(app.Name, serving, CancellationToken.None);
                 logger.LogWarning("{App} v{Version} failed to deploy; v{Serving} keeps serving: {Reason}", app.Name, release.Version, serving, e.Message);
                 return new Outcome(false, e.Message);
@@ -59,20 +57,23 @@ public sealed class Deployer(
     }
 
     /// <summary>
-    /// Brings the serving release to the app's current formation (after a scale, or to repair drift).
-    /// With <paramref name="retireOthers"/>, processes of any other release are stopped too.
+    /// Brings the serving release to the app's current formation (after a scale, or to repair drift);
+    /// with <paramref name="retireOthers"/> processes of any other release stop too. The caller holds the lock.
     /// </summary>
-    public async Task DeployServingAsync(App app, bool retireOthers, CancellationToken ct)
+    public async Task DeployServingLockedAsync(App app, bool retireOthers, CancellationToken ct)
     {
-        await using var held = await locks.AcquireAsync(app.Name, ct);
-        await db.Entry(app).ReloadAsync(ct);
-        var release = await db.Releases.Where(r => r.AppId == app.Id && r.State == ReleaseState.Succeeded)
-            .OrderByDescending(r => r.Version).FirstAsync(ct);
+        var release = await ServingAsync(app, ct);
         var spec = await SpecAsync(app, release, ct);
         if (spec is not null) await scheduler.DeployAsync(spec, ct);
         if (retireOthers) await scheduler.RetireAsync(app.Name, release.Version, ct);
         routes.Invalidate();
     }
+
+    /// <summary>What the serving release runs, or null when it has no build yet.</summary>
+    public async Task<DeploymentSpec?> ServingSpecAsync(App app, CancellationToken ct) => await SpecAsync(app, await ServingAsync(app, ct), ct);
+
+    private Task<Release> ServingAsync(App app, CancellationToken ct) =>
+        db.Releases.Where(r => r.AppId == app.Id && r.State == ReleaseState.Succeeded).OrderByDescending(r => r.Version).FirstAsync(ct);
 
     private async Task<int> ServingVersionAsync(App app, CancellationToken ct) =>
         await db.Releases.Where(r => r.AppId == app.Id && r.State == ReleaseState.Succeeded)
@@ -85,12 +86,31 @@ public sealed class Deployer(
         var config = await db.Configs.SingleAsync(c => c.Id == release.ConfigId, ct);
         return DeploymentSpecs.For(app, release, build, config);
     }
+
+    private static string FirstLine(string text) => text.Split('\n')[0];
 }
 
 /// <summary>What the scheduler is asked to run for a release: a pure mapping, tested on its own.</summary>
 public static class DeploymentSpecs
 {
     public static DeploymentSpec For(App app, Release release, Build build, Config config)
+    {
+        var processes = build.ProcessTypes
+            .Order(StringComparer.Ordinal)
+            .Select(type => new ProcessSpec(
+                type,
+                build.CommandFor(type),
+                app.Structure.GetValueOrDefault(type),
+                LimitsFor(config, type),
+                config.HealthcheckFor(type),
+                config.TerminationGracePeriod.TryGetValue(type, out var grace) ? grace : null))
+            .ToList();
+        return new DeploymentSpec(app.Name, release.Version, build.Image, Environment(app, release, build, config), processes,
+            config.Tags.Count == 0 ? null : new Dictionary<string, string>(config.Tags, StringComparer.Ordinal));
+    }
+
+    /// <summary>The environment every process of the release gets: the config plus what the platform sets.</summary>
+    public static Dictionary<string, string> Environment(App app, Release release, Build build, Config config)
     {
         var environment = new Dictionary<string, string>(config.Values, StringComparer.Ordinal)
         {
@@ -99,11 +119,14 @@ public static class DeploymentSpecs
             ["PAAS_RELEASE"] = $"v{release.Version}",
         };
         if (build.Sha is not null) environment["SOURCE_VERSION"] = build.Sha;
-        var processes = build.ProcessTypes
-            .Order(StringComparer.Ordinal)
-            .Select(type => new ProcessSpec(type, build.CommandFor(type), app.Structure.GetValueOrDefault(type)))
-            .ToList();
-        return new DeploymentSpec(app.Name, release.Version, build.Image, environment, processes);
+        return environment;
+    }
+
+    public static ResourceLimits? LimitsFor(Config config, string type)
+    {
+        long? memory = config.Memory.TryGetValue(type, out var m) ? Limits.MemoryBytes(m) : null;
+        int? cpu = config.Cpu.TryGetValue(type, out var c) ? Limits.CpuMillis(c) : null;
+        return memory is null && cpu is null ? null : new ResourceLimits(memory, cpu);
     }
 }
 

@@ -49,8 +49,9 @@ public sealed class Reconciler(IServiceScopeFactory scopes, IScheduler scheduler
         {
             try
             {
-                await FailOrphanedReleasesAsync(db, locks, app, ct);
-                await deployer.DeployServingAsync(app, retireOthers: true, ct);
+                await using var held = await locks.AcquireAsync(app.Name, ct);
+                await FailOrphanedReleasesAsync(db, app, ct);
+                await deployer.DeployServingLockedAsync(app, retireOthers: true, ct);
             }
             catch (Exception e) when (e is DeploymentFailedException or PaasException)
             {
@@ -59,11 +60,9 @@ public sealed class Reconciler(IServiceScopeFactory scopes, IScheduler scheduler
         }
     }
 
-    private async Task FailOrphanedReleasesAsync(PaasDbContext db, AppLocks locks, App app, CancellationToken ct)
+    /// <summary>A deploy in progress holds the app's lock; once we hold it, a pending release is an orphan.</summary>
+    private async Task FailOrphanedReleasesAsync(PaasDbContext db, App app, CancellationToken ct)
     {
-        if (!await db.Releases.AnyAsync(r => r.AppId == app.Id && r.State == ReleaseState.Pending, ct)) return;
-        // A deploy in progress holds the app's lock; once we hold it, a pending release is an orphan.
-        await using var held = await locks.AcquireAsync(app.Name, ct);
         foreach (var release in await db.Releases.Where(r => r.AppId == app.Id && r.State == ReleaseState.Pending).ToListAsync(ct))
         {
             release.MarkFailed("The controller stopped before this release finished deploying.", clock.GetUtcNow());

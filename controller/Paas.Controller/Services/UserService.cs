@@ -116,4 +116,102 @@ public sealed class UserService(
     }
 
     public Task<PaasUser?> FindAsync(string username) => users.FindByNameAsync(username);
+
+    public async Task<PaasUser> RequireAsync(string? username, string field = "username") =>
+        string.IsNullOrWhiteSpace(username)
+            ? throw new ValidationFailedException(field, "Give a username.", "This field may not be blank.")
+            : await users.FindByNameAsync(username) ?? throw new NotFoundException("User", $"There is no user named {username}.");
+
+    /// <summary>Everyone, for administrators.</summary>
+    public IQueryable<PaasUser> List() => db.Users.OrderBy(u => u.UserName);
+
+    public async Task<HashSet<Guid>> AdminIdsAsync(CancellationToken ct)
+    {
+        var role = await db.Roles.SingleOrDefaultAsync(r => r.Name == Roles.Admin, ct);
+        return role is null ? [] : (await db.UserRoles.Where(ur => ur.RoleId == role.Id).Select(ur => ur.UserId).ToListAsync(ct)).ToHashSet();
+    }
+
+    /// <summary>
+    /// Changes a password: your own with the current one, or (administrators) anyone's without it.
+    /// </summary>
+    public async Task ChangePasswordAsync(Caller caller, string? username, string? current, string? next, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(next))
+            throw new ValidationFailedException("new_password", "Give the new password.", "This field may not be blank.");
+        var target = string.IsNullOrEmpty(username) || username == caller.Username
+            ? await users.FindByIdAsync(caller.Id.ToString()) ?? throw new NotFoundException("User", "Your user no longer exists.")
+            : caller.IsAdmin ? await RequireAsync(username)
+            : throw new ForbiddenException("Only an administrator can change another user's password.");
+        if (target.Id == caller.Id)
+        {
+            if (string.IsNullOrEmpty(current) || !await users.CheckPasswordAsync(target, current))
+                throw new ValidationFailedException("password", "The current password is not right.");
+        }
+        var validation = await users.PasswordValidators[0].ValidateAsync(users, target, next);
+        if (!validation.Succeeded) throw new ValidationFailedException("new_password", validation.Errors.First().Description);
+        target.PasswordHash = users.PasswordHasher.HashPassword(target, next);
+        await users.UpdateSecurityStampAsync(target);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>
+    /// Replaces tokens: the caller's own, another user's (administrators) or everyone's (administrators,
+    /// <paramref name="all"/>). Every earlier token of those users stops working. Returns the caller's
+    /// (or the named user's) new token.
+    /// </summary>
+    public async Task<string> RegenerateAsync(Caller caller, string? username, bool all, CancellationToken ct)
+    {
+        if ((all || (!string.IsNullOrEmpty(username) && username != caller.Username)) && !caller.IsAdmin)
+            throw new ForbiddenException("Only an administrator can regenerate other users' tokens.");
+        if (all)
+        {
+            await db.Tokens.ExecuteDeleteAsync(ct);
+            return await IssueTokenAsync(caller.Id, ct);
+        }
+        var target = string.IsNullOrEmpty(username) ? caller.Id : (await RequireAsync(username)).Id;
+        await db.Tokens.Where(t => t.UserId == target).ExecuteDeleteAsync(ct);
+        return await IssueTokenAsync(target, ct);
+    }
+
+    /// <summary>Deletes an account (yours, or anyone's for administrators) that owns no apps.</summary>
+    public async Task CancelAsync(Caller caller, string? username, CancellationToken ct)
+    {
+        var target = string.IsNullOrEmpty(username) || username == caller.Username
+            ? await users.FindByIdAsync(caller.Id.ToString()) ?? throw new NotFoundException("User", "Your user no longer exists.")
+            : caller.IsAdmin ? await RequireAsync(username)
+            : throw new ForbiddenException("Only an administrator can cancel another user's account.");
+        var owned = await db.Apps.Where(a => a.Owner == target.UserName).Select(a => a.Name).ToListAsync(ct);
+        if (owned.Count > 0)
+            throw new ConflictException(
+                $"{target.UserName} still has applications assigned. Delete or transfer ownership of {string.Join(", ", owned)} first (paas apps:transfer USER -a APP).");
+        var admins = await AdminIdsAsync(ct);
+        if (admins.Contains(target.Id) && admins.Count == 1)
+            throw new ConflictException($"{target.UserName} is the only administrator; make someone else an administrator first (paas perms:create USER --admin).");
+        await db.Keys.Where(k => k.Owner == target.UserName).ExecuteDeleteAsync(ct);
+        await db.Certificates.Where(c => c.Owner == target.UserName).ExecuteDeleteAsync(ct);
+        var deleted = await users.DeleteAsync(target);
+        if (!deleted.Succeeded) throw new InvalidOperationException(deleted.Errors.First().Description);
+    }
+
+    /// <summary>Makes a user an administrator.</summary>
+    public async Task GrantAdminAsync(string? username, CancellationToken ct)
+    {
+        var user = await RequireAsync(username);
+        if (await users.IsInRoleAsync(user, Roles.Admin))
+            throw new ValidationFailedException("username", $"{user.UserName} is already an administrator.");
+        if (!await roles.RoleExistsAsync(Roles.Admin)) await roles.CreateAsync(new IdentityRole<Guid>(Roles.Admin));
+        await users.AddToRoleAsync(user, Roles.Admin);
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Takes administration away from a user; the last administrator stays.</summary>
+    public async Task RevokeAdminAsync(string? username, CancellationToken ct)
+    {
+        var user = await RequireAsync(username);
+        if (!await users.IsInRoleAsync(user, Roles.Admin))
+            throw new NotFoundException("User", $"{user.UserName} is not an administrator.");
+        if ((await AdminIdsAsync(ct)).Count == 1)
+            throw new ConflictException($"{user.UserName} is the only administrator; make someone else one first.");
+        await users.RemoveFromRoleAsync(user, Roles.Admin);
+    }
 }

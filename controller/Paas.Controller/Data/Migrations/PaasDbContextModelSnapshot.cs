@@ -312,6 +312,82 @@ namespace Paas.Controller.Data.Migrations
                     b.ToTable("apps", (string)null);
                 });
 
+            modelBuilder.Entity("Paas.Domain.AppEvent", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("App")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Message")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("User")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("App", "Created");
+
+                    b.ToTable("app_events", (string)null);
+                });
+
+            modelBuilder.Entity("Paas.Domain.AppSettings", b =>
+                {
+                    b.Property<Guid>("AppId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Autoscale")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("HttpsEnforced")
+                        .HasColumnType("boolean");
+
+                    b.Property<Guid>("Id")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Label")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<bool>("Maintenance")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("Routable")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("Updated")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Whitelist")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.HasKey("AppId");
+
+                    b.ToTable("app_settings", (string)null);
+                });
+
             modelBuilder.Entity("Paas.Domain.Build", b =>
                 {
                     b.Property<Guid>("Id")
@@ -353,6 +429,60 @@ namespace Paas.Controller.Data.Migrations
                     b.ToTable("builds", (string)null);
                 });
 
+            modelBuilder.Entity("Paas.Domain.Certificate", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasColumnType("text");
+
+                    b.Property<string>("CertificatePem")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CommonName")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("Expires")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Issuer")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("KeyPem")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Sans")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<DateTimeOffset>("Starts")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Subject")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Updated")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("certificates", (string)null);
+                });
+
             modelBuilder.Entity("Paas.Domain.Config", b =>
                 {
                     b.Property<Guid>("Id")
@@ -362,12 +492,36 @@ namespace Paas.Controller.Data.Migrations
                     b.Property<Guid>("AppId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Cpu")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Healthchecks")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Memory")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
 
                     b.Property<string>("Owner")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Registry")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("Tags")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
+                    b.Property<string>("TerminationGracePeriod")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
 
                     b.Property<DateTimeOffset>("Updated")
                         .HasColumnType("timestamp with time zone");
@@ -381,6 +535,44 @@ namespace Paas.Controller.Data.Migrations
                     b.HasIndex("AppId");
 
                     b.ToTable("configs", (string)null);
+                });
+
+            modelBuilder.Entity("Paas.Domain.Hostname", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AppId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("CertificateName")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Updated")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("AppId");
+
+                    b.HasIndex("CertificateName");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("hostnames", (string)null);
                 });
 
             modelBuilder.Entity("Paas.Domain.Release", b =>
@@ -433,6 +625,45 @@ namespace Paas.Controller.Data.Migrations
                         .IsUnique();
 
                     b.ToTable("releases", (string)null);
+                });
+
+            modelBuilder.Entity("Paas.Domain.SshKey", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Created")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Public")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("Updated")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Fingerprint")
+                        .IsUnique();
+
+                    b.HasIndex("Owner", "Name")
+                        .IsUnique();
+
+                    b.ToTable("ssh_keys", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRoleClaim<System.Guid>", b =>
@@ -512,6 +743,15 @@ namespace Paas.Controller.Data.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Paas.Domain.AppSettings", b =>
+                {
+                    b.HasOne("Paas.Domain.App", null)
+                        .WithOne()
+                        .HasForeignKey("Paas.Domain.AppSettings", "AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Paas.Domain.Build", b =>
                 {
                     b.HasOne("Paas.Domain.App", null)
@@ -528,6 +768,20 @@ namespace Paas.Controller.Data.Migrations
                         .HasForeignKey("AppId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("Paas.Domain.Hostname", b =>
+                {
+                    b.HasOne("Paas.Domain.App", null)
+                        .WithMany()
+                        .HasForeignKey("AppId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Paas.Domain.Certificate", null)
+                        .WithMany()
+                        .HasForeignKey("CertificateName")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("Paas.Domain.Release", b =>

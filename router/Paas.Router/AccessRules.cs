@@ -33,6 +33,11 @@ public sealed class AccessRules(RequestDelegate next)
             }
         }
 
+        if (metadata.GetValueOrDefault(RouteMetadata.HttpsEnforced) == "true" && !context.Request.IsHttps)
+        {
+            return RouterAnswers.RedirectToHttps(context, context.RequestServices.GetRequiredService<RouterSettings>());
+        }
+
         if (metadata.GetValueOrDefault(RouteMetadata.Maintenance) == "true")
         {
             return RouterAnswers.Maintenance(context, app);
@@ -60,6 +65,17 @@ public static class RouterAnswers
     public static Task NoWebProcesses(HttpContext context, string app) =>
         Text(context, StatusCodes.Status503ServiceUnavailable,
             $"{app} has no web processes running. Deploy it with git push, or scale it with: paas ps:scale web=1 -a {app}");
+
+    /// <summary>301 to the same URL on the router's HTTPS listener (its port, unless that is 443).</summary>
+    public static Task RedirectToHttps(HttpContext context, RouterSettings settings)
+    {
+        var port = settings.HttpsUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var https) ? https.Port : 443;
+        var host = port == 443 ? context.Request.Host.Host : $"{context.Request.Host.Host}:{port}";
+        var request = context.Request;
+        context.Response.StatusCode = StatusCodes.Status301MovedPermanently;
+        context.Response.Headers.Location = $"https://{host}{request.PathBase}{request.Path}{request.QueryString}";
+        return Task.CompletedTask;
+    }
 
     public static Task Maintenance(HttpContext context, string app)
     {

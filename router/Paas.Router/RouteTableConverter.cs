@@ -15,6 +15,9 @@ public static class RouteMetadata
 
     /// <summary>The app's whitelist entries, comma-separated, as the controller sent them.</summary>
     public const string Whitelist = "Whitelist";
+
+    /// <summary>"true" when plain HTTP requests are redirected to HTTPS.</summary>
+    public const string HttpsEnforced = "HttpsEnforced";
 }
 
 /// <summary>
@@ -102,6 +105,10 @@ public static class RouteTableConverter
         if (whitelist.Count > 0)
         {
             metadata[RouteMetadata.Whitelist] = string.Join(',', whitelist);
+        }
+        if (app.HttpsEnforced)
+        {
+            metadata[RouteMetadata.HttpsEnforced] = "true";
         }
         return metadata;
     }

@@ -100,6 +100,17 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAppThatEnforcesHttpsRedirectsPlainRequests()
+    {
+        await _router.ServeAsync([new AppRoute("demo", ["demo.localhost"], [_a.Address], HttpsEnforced: true)]);
+
+        using var response = await _router.GetAsync("demo.localhost", "/cart?item=3");
+
+        Assert.Equal(HttpStatusCode.MovedPermanently, response.StatusCode);
+        Assert.Equal(new Uri("https://demo.localhost/cart?item=3"), response.Headers.Location);
+    }
+
+    [Fact]
     public async Task AnAppInMaintenanceGetsA503MaintenancePage()
     {
         await _router.ServeAsync([new AppRoute("demo", ["demo.localhost"], [_a.Address], Maintenance: true)]);

@@ -15,7 +15,7 @@ public sealed class RouterUnderTest : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly FakeController _controller;
-    private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly HttpClient _client = new(new HttpClientHandler { AllowAutoRedirect = false }) { Timeout = TimeSpan.FromSeconds(30) };
 
     private RouterUnderTest(WebApplication app, FakeController controller, LogCapture logs)
     {

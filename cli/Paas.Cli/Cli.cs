@@ -18,7 +18,7 @@ public static class Cli
         try
         {
             var context = new CliContext(environment);
-            var parseResult = CreateRootCommand(context).Parse(args);
+            var parseResult = CreateRootCommand(context).Parse(AppsCommands.SeparateRunCommand(args));
             if (parseResult.Action is ParseErrorAction)
             {
                 // System.CommandLine's own report adds the whole help text; one line per problem reads better.
@@ -51,9 +51,10 @@ public static class Cli
     {
         // A plain Command rather than RootCommand: RootCommand names itself after the host process
         // (testhost under tests) and reports the entry assembly's version.
+        var help = new HelpOption();
         var root = new Command("paas", "Paas: deploy apps with git push, run and scale them.")
         {
-            new HelpOption(),
+            help,
             new VersionOption { Action = new PrintVersionAction(context) },
         };
 
@@ -61,15 +62,32 @@ public static class Cli
         [
             AuthCommands.Create(context),
             AppsCommands.Create(context),
-            ReleasesCommands.Create(context),
             GitCommands.Create(context),
+            ConfigCommands.Create(context),
+            BuildsCommands.Create(context),
+            ReleasesCommands.Create(context),
+            PsCommands.Create(context),
+            LimitsCommands.Create(context),
+            HealthchecksCommands.Create(context),
+            TagsCommands.Create(context),
+            DomainsCommands.Create(context),
+            CertsCommands.Create(context),
+            TlsCommands.Create(context),
+            MaintenanceCommands.Create(context),
+            RoutingCommands.Create(context),
+            WhitelistCommands.Create(context),
+            PermsCommands.Create(context),
+            UsersCommands.Create(context),
+            KeysCommands.Create(context),
         ];
         foreach (var command in topics.SelectMany(commands => commands))
         {
             root.Subcommands.Add(command);
         }
 
-        root.SetAction(parseResult => new HelpAction().Invoke(parseResult));
+        root.Subcommands.Add(HelpCommands.Create(context, root));
+        HelpCommands.InstallTopicHelp(root, help);
+        root.SetAction(parseResult => ((SynchronousCommandLineAction)help.Action!).Invoke(parseResult));
         return root;
     }
 

@@ -31,8 +31,11 @@ public sealed class CliContext
     public ControllerClient ConnectAsUser()
     {
         var profile = RequireProfile();
-        return new ControllerClient(profile.Controller, profile.Token);
+        return Connect(profile.Controller, profile.Token);
     }
+
+    /// <summary>A client for <paramref name="controller"/>, whose notices are shown to the user.</summary>
+    public ControllerClient Connect(string controller, string? token) => new(controller, token, Output.Notice);
 
     /// <summary>
     /// The app a command acts on: <c>-a APP</c>; else the app of the current repository's

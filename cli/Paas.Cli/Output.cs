@@ -15,6 +15,10 @@ public sealed class Output
     private readonly CliEnvironment environment;
     private readonly Lazy<IAnsiConsole> console;
 
+    // Notices that arrive while a "Doing something... " line waits for its outcome are shown after it.
+    private readonly List<string> heldNotices = [];
+    private bool stepInProgress;
+
     public Output(CliEnvironment environment)
     {
         this.environment = environment;
@@ -26,6 +30,25 @@ public sealed class Output
     public void Header(string title) => Line($"=== {title}");
 
     public void Warning(string text) => environment.Error.WriteLine($"Warning: {text}");
+
+    /// <summary>Something the controller wants the user to know (<c>X-Paas-Notice</c>), on stderr.</summary>
+    public void Notice(string text)
+    {
+        if (stepInProgress)
+        {
+            heldNotices.Add(text);
+            return;
+        }
+
+        environment.Error.WriteLine($"Note: {text}");
+    }
+
+    /// <summary>Text as it arrives (a process's output, log lines), flushed so that it shows at once.</summary>
+    public async Task StreamAsync(string text)
+    {
+        await environment.Out.WriteAsync(text);
+        await environment.Out.FlushAsync();
+    }
 
     public void Json<T>(T value) => Line(JsonSerializer.Serialize(value, ApiJson.Indented));
 
@@ -51,6 +74,20 @@ public sealed class Output
         Write(table);
     }
 
+    /// <summary>
+    /// <c>KEY  value</c> lines with the values aligned (config vars, limits); a value that spans
+    /// lines is printed as it is.
+    /// </summary>
+    public void Pairs(IEnumerable<(string Name, string? Value)> pairs)
+    {
+        var list = pairs.ToList();
+        var width = list.Count == 0 ? 0 : list.Max(pair => pair.Name.Length);
+        foreach (var (name, value) in list)
+        {
+            Line(string.IsNullOrEmpty(value) ? name : $"{name.PadRight(width)}  {value}");
+        }
+    }
+
     /// <summary><c>name:  value</c> lines with the values aligned.</summary>
     public void Fields(IEnumerable<(string Name, string? Value)> fields)
     {
@@ -71,30 +108,55 @@ public sealed class Output
         environment.Out.Write($"{what}... ");
         environment.Out.Flush();
         T result;
+        stepInProgress = true;
         try
         {
             result = await work();
         }
         catch
         {
-            Line("failed");
+            EndStep("failed");
             throw;
         }
 
-        Line(done(result));
+        EndStep(done(result));
         return result;
     }
 
     public Task StepAsync(string what, Func<Task> work) =>
         StepAsync(what, async () => { await work(); return true; }, _ => "done");
 
+    private void EndStep(string outcome)
+    {
+        Line(outcome);
+        stepInProgress = false;
+        foreach (var text in heldNotices)
+        {
+            Notice(text);
+        }
+
+        heldNotices.Clear();
+    }
+
+    /// <summary>
+    /// A yes/no question for the person at the terminal (the caller makes sure there is one);
+    /// only <c>y</c> or <c>yes</c> is a yes.
+    /// </summary>
+    public bool Confirm(string question) =>
+        Ask($"{question} (y/N)", allowEmpty: true).Trim().ToUpperInvariant() is "Y" or "YES";
+
     /// <summary>Asks the person at the terminal; the caller makes sure there is one.</summary>
-    public string Ask(string question, bool secret = false)
+    public string Ask(string question, bool secret = false, bool allowEmpty = false)
     {
         var prompt = new TextPrompt<string>(question);
         if (secret)
         {
             prompt.Secret();
+        }
+
+        if (allowEmpty)
+        {
+            prompt.AllowEmpty();
         }
 
         return console.Value.Prompt(prompt);

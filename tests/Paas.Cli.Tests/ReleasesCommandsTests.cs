@@ -94,6 +94,48 @@ public sealed class ReleasesCommandsTests : IAsyncLifetime, IDisposable
         Assert.Empty(controller.Requests);
     }
 
+    [Fact]
+    public async Task Rollback_to_a_version_posts_it_and_prints_the_new_release()
+    {
+        controller.On("POST", "/v2/apps/demo/releases/rollback/", 201, new { version = 4 });
+
+        var result = await machine.RunAsync("releases:rollback", "v2", "-a", "demo");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rollback = Assert.Single(controller.Requests);
+        Assert.Equal("POST /v2/apps/demo/releases/rollback/", rollback.ToString());
+        Assert.Equal("""{"version":2}""", rollback.Body);
+        Assert.Equal("Rolling back to v2... done, v4\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Rollback_without_a_version_sends_an_empty_body()
+    {
+        controller.On("POST", "/v2/apps/demo/releases/rollback/", 201, new { version = 4 });
+
+        var result = await machine.RunAsync("rollback", "-a", "demo");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var rollback = Assert.Single(controller.Requests);
+        Assert.Equal("", rollback.Body);
+        Assert.Equal("0", rollback.Header("Content-Length"));
+        Assert.Equal("Rolling back one release... done, v4\n", result.Stdout);
+    }
+
+    [Fact]
+    public async Task Rollback_shows_the_controllers_refusal()
+    {
+        controller.On(
+            "POST", "/v2/apps/demo/releases/rollback/", 400,
+            new { title = "Bad Request", status = 400, detail = "Cannot roll back to v1: it has no build." });
+
+        var result = await machine.RunAsync("rollback", "v1", "-a", "demo");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal("Rolling back to v1... failed\n", result.Stdout);
+        Assert.Equal("Error: Cannot roll back to v1: it has no build.\n", result.Stderr);
+    }
+
     public async Task DisposeAsync() => await controller.DisposeAsync();
 
     public void Dispose() => machine.Dispose();

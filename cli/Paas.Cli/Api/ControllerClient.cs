@@ -2,30 +2,55 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Reflection;
+using System.Text;
 using System.Text.Json;
 
 namespace Paas.Cli.Api;
 
 /// <summary>
-/// The controller's HTTP API (Deis Workflow API v2.3) as typed calls. Paths end in a slash as the
-/// deis CLI sends them. Every failure leaves here as a <see cref="CliException"/> with a message
-/// for the user: an error status (<see cref="ControllerErrors"/>), an unreachable controller, or
-/// an answer that is not what the API promises.
+/// The controller's HTTP API (Deis Workflow API v2.3) as typed calls; the calls for each topic
+/// live in <c>ControllerClient.&lt;Topic&gt;.cs</c>. Paths end in a slash where the deis CLI sends
+/// one. Every failure leaves here as a <see cref="CliException"/> with a message for the user: an
+/// error status (<see cref="ControllerErrors"/>), an unreachable controller, or an answer that is
+/// not what the API promises. <c>X-Paas-Notice</c> headers go to the notice callback.
 /// </summary>
-public sealed class ControllerClient : IDisposable
+public sealed partial class ControllerClient : IDisposable
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(100);
+    /// <summary>How long an ordinary request may take.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(100);
+
+    /// <summary>
+    /// Requests that make a release wait for its deploy (new processes must come up and pass
+    /// their checks), which can take minutes for a big image or many processes.
+    /// </summary>
+    public static readonly TimeSpan DeployTimeout = TimeSpan.FromMinutes(10);
+
+    public const string NoticeHeader = "X-Paas-Notice";
+
+    private const int PageSize = 100;
 
     private readonly HttpClient http;
     private readonly string? token;
+    private readonly Action<string> notice;
 
     /// <param name="controller">A URL as <see cref="NormalizeUrl"/> returns it.</param>
     /// <param name="token">Sent as <c>Authorization: token …</c>; null before logging in.</param>
-    public ControllerClient(string controller, string? token)
+    /// <param name="notice">Gets each <c>X-Paas-Notice</c> of each response, once.</param>
+    public ControllerClient(string controller, string? token, Action<string>? notice = null)
     {
         Controller = controller;
         this.token = token;
-        http = new HttpClient { BaseAddress = new Uri(controller + "/"), Timeout = Timeout };
+        this.notice = notice ?? (_ => { });
+        http = new HttpClient(new SocketsHttpHandler
+        {
+            // Notices are sentences; a controller may write them in UTF-8.
+            ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+        })
+        {
+            BaseAddress = new Uri(controller + "/"),
+            // Each request sets its own limit (see SendAsync): one-off runs and followed logs have none.
+            Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+        };
         http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         // Asking for problem+json makes the controller answer a 404 with ProblemDetails rather
         // than Deis's bare JSON string.
@@ -66,7 +91,7 @@ public sealed class ControllerClient : IDisposable
     public async Task EnsureIsControllerAsync(CancellationToken cancellationToken)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "v2/");
-        using var response = await TransmitAsync(request, cancellationToken);
+        using var response = await TransmitAsync(request, HttpCompletionOption.ResponseContentRead, Timeout, cancellationToken);
         if (response.StatusCode != HttpStatusCode.Unauthorized)
         {
             throw new CliException(
@@ -74,69 +99,44 @@ public sealed class ControllerClient : IDisposable
         }
     }
 
-    public Task<User> RegisterAsync(RegisterRequest user, CancellationToken cancellationToken) =>
-        SendAsync<User>(HttpMethod.Post, "v2/auth/register/", JsonContent(user), cancellationToken);
+    public void Dispose() => http.Dispose();
 
-    /// <summary>Exchanges a username and password for a token; sent without any earlier token.</summary>
-    public async Task<string> LoginAsync(string username, string password, CancellationToken cancellationToken)
+    // ---- requests with JSON answers -------------------------------------------------------------
+
+    private Task<T> GetAsync<T>(string path, CancellationToken cancellationToken) =>
+        SendAsync<T>(HttpMethod.Get, path, null, cancellationToken);
+
+    /// <summary>Every item of a list, following the pages by offset.</summary>
+    private async Task<IReadOnlyList<T>> ListAllAsync<T>(string path, CancellationToken cancellationToken)
     {
-        var answer = await SendAsync<LoginResponse>(
-            HttpMethod.Post, "v2/auth/login/", JsonContent(new LoginRequest(username, password)), cancellationToken, authenticate: false);
-        return string.IsNullOrEmpty(answer.Token)
-            ? throw new CliException($"The controller at {Controller} accepted the login but sent no token")
-            : answer.Token;
-    }
-
-    public Task<User> WhoAmIAsync(CancellationToken cancellationToken) =>
-        SendAsync<User>(HttpMethod.Get, "v2/auth/whoami/", null, cancellationToken);
-
-    /// <summary>Without a name the body is empty (0 bytes) and the controller makes one up.</summary>
-    public Task<App> CreateAppAsync(string? id, CancellationToken cancellationToken) =>
-        SendAsync<App>(
-            HttpMethod.Post,
-            "v2/apps/",
-            id is null ? EmptyJsonContent() : JsonContent(new CreateAppRequest(id)),
-            cancellationToken);
-
-    /// <summary>Every app the user can see, following the pages.</summary>
-    public async Task<IReadOnlyList<App>> ListAppsAsync(CancellationToken cancellationToken)
-    {
-        const int pageSize = 100;
-        var apps = new List<App>();
+        var items = new List<T>();
         while (true)
         {
-            var path = apps.Count == 0 ? $"v2/apps/?limit={pageSize}" : $"v2/apps/?limit={pageSize}&offset={apps.Count}";
-            var page = await SendAsync<Page<App>>(HttpMethod.Get, path, null, cancellationToken);
-            apps.AddRange(page.Results);
+            var query = items.Count == 0 ? $"?limit={PageSize}" : $"?limit={PageSize}&offset={items.Count}";
+            var page = await GetAsync<Page<T>>(path + query, cancellationToken);
+            items.AddRange(page.Results);
             // The offset is ours to compute: `next` may name a host the controller sees, not the one we reach.
-            if (page.Next is null || page.Results.Count == 0 || apps.Count >= page.Count)
+            if (page.Next is null || page.Results.Count == 0 || items.Count >= page.Count)
             {
-                return apps;
+                return items;
             }
         }
     }
 
-    public Task<App> GetAppAsync(string app, CancellationToken cancellationToken) =>
-        SendAsync<App>(HttpMethod.Get, $"v2/apps/{Escape(app)}/", null, cancellationToken);
-
-    public async Task DestroyAppAsync(string app, CancellationToken cancellationToken)
+    private async Task<T> SendAsync<T>(
+        HttpMethod method,
+        string path,
+        HttpContent? content,
+        CancellationToken cancellationToken,
+        bool authenticate = true,
+        TimeSpan? timeout = null)
     {
-        using var response = await SendAsync(HttpMethod.Delete, $"v2/apps/{Escape(app)}/", null, cancellationToken);
+        using var response = await SendAsync(method, path, content, cancellationToken, authenticate, timeout);
+        return await ReadJsonAsync<T>(response, method, path, cancellationToken);
     }
 
-    /// <summary>The newest <paramref name="limit"/> releases, newest first.</summary>
-    public Task<Page<Release>> ListReleasesAsync(string app, int limit, CancellationToken cancellationToken) =>
-        SendAsync<Page<Release>>(HttpMethod.Get, $"v2/apps/{Escape(app)}/releases/?limit={limit}", null, cancellationToken);
-
-    public Task<Release> GetReleaseAsync(string app, int version, CancellationToken cancellationToken) =>
-        SendAsync<Release>(HttpMethod.Get, $"v2/apps/{Escape(app)}/releases/v{version}/", null, cancellationToken);
-
-    public void Dispose() => http.Dispose();
-
-    private async Task<T> SendAsync<T>(
-        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, bool authenticate = true)
+    private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, HttpMethod method, string path, CancellationToken cancellationToken)
     {
-        using var response = await SendAsync(method, path, content, cancellationToken, authenticate);
         try
         {
             return await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken)
@@ -148,35 +148,78 @@ public sealed class ControllerClient : IDisposable
         }
     }
 
-    /// <summary>Sends an API request; an error status becomes a <see cref="ControllerException"/>.</summary>
-    private async Task<HttpResponseMessage> SendAsync(
-        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, bool authenticate = true)
+    /// <summary>A request whose answer the CLI does not need (204, or a body it ignores).</summary>
+    private async Task SendIgnoringAnswerAsync(
+        HttpMethod method, string path, HttpContent? content, CancellationToken cancellationToken, TimeSpan? timeout = null)
     {
-        using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var response = await SendAsync(method, path, content, cancellationToken, timeout: timeout);
+    }
+
+    /// <summary>
+    /// Sends an API request and reads the whole answer within <paramref name="timeout"/>
+    /// (<see cref="Timeout"/> when null); an error status becomes a <see cref="ControllerException"/>.
+    /// </summary>
+    private Task<HttpResponseMessage> SendAsync(
+        HttpMethod method,
+        string path,
+        HttpContent? content,
+        CancellationToken cancellationToken,
+        bool authenticate = true,
+        TimeSpan? timeout = null)
+    {
+        var request = CreateRequest(method, path, content, authenticate);
+        return SendCheckedAsync(request, HttpCompletionOption.ResponseContentRead, timeout ?? Timeout, cancellationToken);
+    }
+
+    private HttpRequestMessage CreateRequest(HttpMethod method, string path, HttpContent? content, bool authenticate = true)
+    {
+        var request = new HttpRequestMessage(method, path) { Content = content };
         if (authenticate && token is not null)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("token", token);
         }
 
-        var response = await TransmitAsync(request, cancellationToken);
-        if (response.IsSuccessStatusCode)
-        {
-            return response;
-        }
+        return request;
+    }
 
-        using (response)
+    /// <summary>
+    /// Sends <paramref name="request"/> (and disposes it); an error status becomes a
+    /// <see cref="ControllerException"/>. With <see cref="HttpCompletionOption.ResponseHeadersRead"/>
+    /// the caller reads the body as it arrives, without a time limit.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendCheckedAsync(
+        HttpRequestMessage request, HttpCompletionOption completion, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        using (request)
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            throw ControllerErrors.ToException(response.StatusCode, body, Controller);
+            var response = await TransmitAsync(request, completion, timeout, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                return response;
+            }
+
+            using (response)
+            {
+                var body = await response.Content.ReadAsStringAsync(cancellationToken);
+                throw ControllerErrors.ToException(response.StatusCode, body, Controller);
+            }
         }
     }
 
     /// <summary>Sends a request; only failing to get an answer at all is an error here.</summary>
-    private async Task<HttpResponseMessage> TransmitAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<HttpResponseMessage> TransmitAsync(
+        HttpRequestMessage request, HttpCompletionOption completion, TimeSpan? timeout, CancellationToken cancellationToken)
     {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } limit)
+        {
+            deadline.CancelAfter(limit);
+        }
+
+        HttpResponseMessage response;
         try
         {
-            return await http.SendAsync(request, cancellationToken);
+            response = await http.SendAsync(request, completion, deadline.Token);
         }
         catch (HttpRequestException e)
         {
@@ -186,11 +229,29 @@ public sealed class ControllerClient : IDisposable
                 : e.Message;
             throw new CliException($"Cannot reach the controller at {Controller}: {reason}", e);
         }
-        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new CliException($"Cannot reach the controller at {Controller}: no answer within {Timeout.TotalSeconds:0} seconds", e);
+            throw new CliException(
+                $"No answer from the controller at {Controller} within {timeout?.TotalSeconds:0} seconds ({request.Method} {request.RequestUri?.AbsolutePath})",
+                e);
+        }
+
+        ReportNotices(response);
+        return response;
+    }
+
+    private void ReportNotices(HttpResponseMessage response)
+    {
+        if (response.Headers.TryGetValues(NoticeHeader, out var values))
+        {
+            foreach (var text in values.Select(value => value.Trim()).Where(value => value.Length > 0).Distinct(StringComparer.Ordinal))
+            {
+                notice(text);
+            }
         }
     }
+
+    // ---- bodies and paths -----------------------------------------------------------------------
 
     /// <summary>Compact JSON with a Content-Length (not chunked), as the deis CLI sends it.</summary>
     private static ByteArrayContent JsonContent<T>(T value) =>
@@ -207,6 +268,8 @@ public sealed class ControllerClient : IDisposable
     }
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
+
+    private static string AppPath(string app) => $"v2/apps/{Escape(app)}/";
 
     private static string StripQuery(string path) => path.Split('?')[0];
 }

@@ -4,10 +4,14 @@ using Paas.Cli.Git;
 
 namespace Paas.Cli.Commands;
 
-/// <summary><c>apps:create</c>, <c>apps:list</c>, <c>apps:info</c>, <c>apps:destroy</c>.</summary>
+/// <summary>
+/// <c>apps:create</c>, <c>apps:list</c>, <c>apps:info</c>, <c>apps:destroy</c>, <c>apps:transfer</c>,
+/// <c>apps:events</c>, and the streaming ones, <c>apps:run</c> and <c>apps:logs</c>.
+/// </summary>
 internal static class AppsCommands
 {
-    public static IEnumerable<Command> Create(CliContext cli) => [CreateApp(cli), List(cli), Info(cli), Destroy(cli)];
+    public static IEnumerable<Command> Create(CliContext cli) =>
+        [CreateApp(cli), List(cli), Info(cli), Destroy(cli), Transfer(cli), Events(cli), Run(cli), Logs(cli)];
 
     private static Command CreateApp(CliContext cli)
     {
@@ -168,6 +172,152 @@ internal static class AppsCommands
                     }
                 }
             }
+        });
+        return command;
+    }
+
+    private static Command Transfer(CliContext cli)
+    {
+        var user = new Argument<string>("USER") { Description = "The new owner" };
+        var appOption = CommonOptions.App();
+        var command = new Command("apps:transfer", "Give an app to another user") { user, appOption };
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var owner = parse.GetValue(user)!;
+            var app = await cli.ResolveAppAsync(parse.GetValue(appOption), ct);
+            using var client = cli.ConnectAsUser();
+            await cli.Output.StepAsync($"Transferring {app} to {owner}", () => client.TransferAppAsync(app, owner, ct));
+        });
+        return command;
+    }
+
+    private static Command Events(CliContext cli)
+    {
+        var appOption = CommonOptions.App();
+        var limit = CommonOptions.Limit("-n", "How many events to show, newest first", 50);
+        var json = CommonOptions.Json();
+        var command = new Command("apps:events", "Show who changed what in an app, newest first") { appOption, limit, json }
+            .WithAliases("events");
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var app = await cli.ResolveAppAsync(parse.GetValue(appOption), ct);
+            using var client = cli.ConnectAsUser();
+            var events = await client.ListEventsAsync(app, parse.GetValue(limit), ct);
+            if (parse.GetValue(json))
+            {
+                cli.Output.Json(events);
+                return;
+            }
+
+            if (events.Count == 0)
+            {
+                cli.Output.Line($"No events for {app}");
+                return;
+            }
+
+            var userWidth = events.Max(e => (e.User ?? "").Length);
+            foreach (var e in events)
+            {
+                cli.Output.Line($"{e.Created}  {(e.User ?? "").PadRight(userWidth)}  {e.Message}".TrimEnd());
+            }
+        });
+        return command;
+    }
+
+    private static Command Run(CliContext cli)
+    {
+        var words = new Argument<string[]>("COMMAND")
+        {
+            Description = "The command, run by the app's image with its config; words after the command are its own, e.g. paas run -a demo ls -la",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var appOption = CommonOptions.App();
+        var command = new Command("apps:run", "Run a one-off process; its output streams here and its exit code becomes paas's")
+        {
+            words, appOption,
+        }.WithAliases("run");
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var app = await cli.ResolveAppAsync(parse.GetValue(appOption), ct);
+            using var client = cli.ConnectAsUser();
+            // Joined with spaces as the deis CLI does; quote the whole command to keep quotes: paas run 'echo "a  b"'.
+            var exitCode = await client.RunAsync(app, string.Join(' ', parse.GetValue(words)!), cli.Output.StreamAsync, ct);
+            return exitCode is >= 0 and <= 255 ? exitCode : 255; // a process's exit status is one byte; anything else is a failure
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Makes <c>paas run ls -la</c> mean the command <c>ls -la</c>: everything from the first word that
+    /// is not one of run's own options (<c>-a APP</c>, <c>--help</c>) goes after <c>--</c>.
+    /// </summary>
+    internal static string[] SeparateRunCommand(string[] args)
+    {
+        if (args.Length < 2 || args[0] is not ("run" or "apps:run"))
+        {
+            return args;
+        }
+
+        var i = 1;
+        while (i < args.Length)
+        {
+            var arg = args[i];
+            if (arg == "--")
+            {
+                return args;
+            }
+
+            if (arg is "-a" or "--app")
+            {
+                i += 2;
+            }
+            else if (arg is "-h" or "-?" or "--help"
+                     || arg.StartsWith("--app=", StringComparison.Ordinal) || arg.StartsWith("--app:", StringComparison.Ordinal)
+                     || arg.StartsWith("-a=", StringComparison.Ordinal) || arg.StartsWith("-a:", StringComparison.Ordinal))
+            {
+                i++;
+            }
+            else
+            {
+                break;
+            }
+        }
+
+        return i >= args.Length ? args : [.. args[..i], "--", .. args[i..]];
+    }
+
+    private static Command Logs(CliContext cli)
+    {
+        var appOption = CommonOptions.App();
+        var lines = CommonOptions.Limit("-n", "How many of the newest lines to show", 100);
+        lines.Aliases.Add("--lines");
+        var follow = new Option<bool>("--tail", "-f", "--follow") { Description = "Keep printing new lines as they come, until Ctrl-C" };
+        var command = new Command("apps:logs", "Show an app's log: its processes' output and what the platform did") { appOption, lines, follow }
+            .WithAliases("logs");
+
+        command.SetAction(async (parse, ct) =>
+        {
+            var app = await cli.ResolveAppAsync(parse.GetValue(appOption), ct);
+            var following = parse.GetValue(follow);
+            using var client = cli.ConnectAsUser();
+            try
+            {
+                await client.StreamLogsAsync(app, parse.GetValue(lines), following, cli.Output.StreamAsync, ct);
+            }
+            catch (OperationCanceledException) when (following && ct.IsCancellationRequested)
+            {
+                return ErrorReporter.Success; // Ctrl-C is how one stops following
+            }
+
+            if (following)
+            {
+                cli.Output.Warning("the controller ended the log stream");
+            }
+
+            return ErrorReporter.Success;
         });
         return command;
     }

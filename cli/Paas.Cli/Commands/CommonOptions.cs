@@ -23,6 +23,25 @@ internal static class CommonOptions
         DefaultValueFactory = _ => CliContext.DefaultRemote,
     };
 
+    /// <summary>A count of 1 or more (<c>-n 20</c>).</summary>
+    public static Option<int> Limit(string name, string description, int defaultValue)
+    {
+        var option = new Option<int>(name)
+        {
+            Description = description,
+            HelpName = "N",
+            DefaultValueFactory = _ => defaultValue,
+        };
+        option.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError($"{name} must be 1 or more");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Adds Heroku-style short names (<c>login</c> for <c>auth:login</c>).</summary>
     public static Command WithAliases(this Command command, params string[] aliases)
     {

@@ -1,12 +1,12 @@
 using System.CommandLine;
-using System.Globalization;
+using Paas.Cli.Api;
 
 namespace Paas.Cli.Commands;
 
-/// <summary><c>releases:list</c>, <c>releases:info</c>.</summary>
+/// <summary><c>releases:list</c>, <c>releases:info</c>, <c>releases:rollback</c>.</summary>
 internal static class ReleasesCommands
 {
-    public static IEnumerable<Command> Create(CliContext cli) => [List(cli), Info(cli)];
+    public static IEnumerable<Command> Create(CliContext cli) => [List(cli), Info(cli), Rollback(cli)];
 
     private static Command List(CliContext cli)
     {
@@ -62,7 +62,7 @@ internal static class ReleasesCommands
 
         command.SetAction(async (parse, ct) =>
         {
-            var number = ParseVersion(parse.GetValue(version)!);
+            var number = ReleaseVersion.Parse(parse.GetValue(version)!);
             var app = await cli.ResolveAppAsync(parse.GetValue(appOption), ct);
             using var client = cli.ConnectAsUser();
             var release = await client.GetReleaseAsync(app, number, ct);
@@ -88,12 +88,29 @@ internal static class ReleasesCommands
         return command;
     }
 
-    /// <summary><c>v3</c> or <c>3</c>.</summary>
-    private static int ParseVersion(string text)
+    private static Command Rollback(CliContext cli)
     {
-        var digits = text.StartsWith('v') || text.StartsWith('V') ? text[1..] : text;
-        return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
-            ? number
-            : throw new CliException($"\"{text}\" is not a release version; expected something like v3");
+        var version = new Argument<string?>("VERSION")
+        {
+            Description = "The release whose build and config to bring back, e.g. v3 (default: the one before the current release)",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var appOption = CommonOptions.App();
+        var command = new Command("releases:rollback", "Make a new release with the build and config of an earlier one, and deploy it")
+        {
+            version, appOption,
+        }.WithAliases("rollback");
+
+        command.SetAction(async (parse, ct) =>
+        {
+            int? number = parse.GetValue(version) is { } text ? ReleaseVersion.Parse(text) : null;
+            var app = await cli.ResolveAppAsync(parse.GetValue(appOption), ct);
+            using var client = cli.ConnectAsUser();
+            await cli.Output.StepAsync(
+                number is { } target ? $"Rolling back to v{target}" : "Rolling back one release",
+                () => client.RollbackAsync(app, number, ct),
+                answer => ReleaseVersion.Done(answer));
+        });
+        return command;
     }
 }

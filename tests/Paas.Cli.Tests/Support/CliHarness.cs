@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 
 namespace Paas.Cli.Tests.Support;
@@ -7,6 +8,57 @@ namespace Paas.Cli.Tests.Support;
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\n--- stdout\n{Stdout}--- stderr\n{Stderr}";
+}
+
+public sealed record RunningCli(LiveWriter Stdout, Task<CliResult> Completion);
+
+/// <summary>A TextWriter that tests can read while the CLI still writes to it (from another thread).</summary>
+public sealed class LiveWriter : TextWriter
+{
+    private readonly StringBuilder text = new();
+
+    public override Encoding Encoding => Encoding.UTF8;
+
+    public override void Write(char value)
+    {
+        lock (text)
+        {
+            text.Append(value);
+        }
+    }
+
+    public override void Write(string? value)
+    {
+        lock (text)
+        {
+            text.Append(value);
+        }
+    }
+
+    public override string ToString()
+    {
+        lock (text)
+        {
+            return text.ToString();
+        }
+    }
+
+    /// <summary>True as soon as <paramref name="expected"/> has been written; false after <paramref name="timeout"/>.</summary>
+    public async Task<bool> WaitForAsync(string expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!ToString().Contains(expected, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(10);
+        }
+
+        return true;
+    }
 }
 
 /// <summary>
@@ -48,10 +100,16 @@ public sealed class CliHarness : IDisposable
 
     public string ProfilePath => Path.Combine(Home, ".paas", "client.json");
 
-    public async Task<CliResult> RunAsync(params string[] args)
+    public Task<CliResult> RunAsync(params string[] args) => Start(args).Completion;
+
+    /// <summary>
+    /// Starts the CLI without waiting for it: the test watches <see cref="RunningCli.Stdout"/> as
+    /// it is written and may cancel the run (as Ctrl-C does).
+    /// </summary>
+    public RunningCli Start(string[] args, CancellationToken cancellationToken = default)
     {
-        using var stdout = new StringWriter();
-        using var stderr = new StringWriter();
+        var stdout = new LiveWriter();
+        var stderr = new LiveWriter();
         var environment = new CliEnvironment
         {
             Out = stdout,
@@ -63,8 +121,14 @@ public sealed class CliHarness : IDisposable
             IsOutputTerminal = false,
             ProcessPath = Environment.ProcessPath,
         };
-        var exitCode = await Cli.RunAsync(args, environment);
-        return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+        return new RunningCli(stdout, RunAsync());
+
+        async Task<CliResult> RunAsync()
+        {
+            await Task.Yield(); // the caller gets the RunningCli before the CLI does anything
+            var exitCode = await Cli.RunAsync(args, environment, cancellationToken);
+            return new CliResult(exitCode, stdout.ToString(), stderr.ToString());
+        }
     }
 
     /// <summary>Writes a profile as <c>auth:login</c> would, without going through the CLI.</summary>

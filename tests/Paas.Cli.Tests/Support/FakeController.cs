@@ -18,13 +18,16 @@ public sealed record RecordedRequest(string Method, string PathAndQuery, IReadOn
 /// <summary>
 /// A real HTTP server on 127.0.0.1 (Kestrel, port 0) that answers canned responses and records
 /// every request, so that tests see exactly what the CLI puts on the wire. A request without a
-/// canned answer gets a 404 ProblemDetails naming it.
+/// canned answer gets a 404 ProblemDetails naming it (or the answer given to <see cref="OnAnythingElse"/>).
 /// </summary>
 public sealed class FakeController : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly ConcurrentDictionary<string, (int Status, string Body, string ContentType)> answers = new();
+    private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> handlers = new();
+    private readonly ConcurrentDictionary<string, string> notices = new();
     private readonly ConcurrentQueue<RecordedRequest> requests = new();
+    private (int Status, string Body, string ContentType)? fallback;
 
     private FakeController(WebApplication app)
     {
@@ -53,6 +56,27 @@ public sealed class FakeController : IAsyncDisposable
     public FakeController OnRaw(string method, string pathAndQuery, int status, string body, string contentType)
     {
         answers[$"{method} {pathAndQuery}"] = (status, body, contentType);
+        return this;
+    }
+
+    /// <summary>Answers <paramref name="method"/> <paramref name="pathAndQuery"/> with code: for answers that stream.</summary>
+    public FakeController OnHandler(string method, string pathAndQuery, Func<HttpContext, Task> handler)
+    {
+        handlers[$"{method} {pathAndQuery}"] = handler;
+        return this;
+    }
+
+    /// <summary>Adds <c>X-Paas-Notice: text</c> to the answer to that request (whatever the answer is).</summary>
+    public FakeController WithNotice(string method, string pathAndQuery, string text)
+    {
+        notices[$"{method} {pathAndQuery}"] = text;
+        return this;
+    }
+
+    /// <summary>The answer to every request without a canned one.</summary>
+    public FakeController OnAnythingElse(int status, object json, string contentType = "application/problem+json")
+    {
+        fallback = (status, JsonSerializer.Serialize(json), contentType);
         return this;
     }
 
@@ -116,11 +140,24 @@ public sealed class FakeController : IAsyncDisposable
         var headers = request.Headers.ToDictionary(header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         requests.Enqueue(new RecordedRequest(request.Method, pathAndQuery, headers, body));
 
-        var (status, answer, contentType) = answers.TryGetValue($"{request.Method} {pathAndQuery}", out var canned)
-            ? canned
-            : (404, JsonSerializer.Serialize(new { title = "Not Found", status = 404, detail = $"fake controller: no answer for {request.Method} {pathAndQuery}" }), "application/problem+json");
-        context.Response.StatusCode = status;
+        var key = $"{request.Method} {pathAndQuery}";
         context.Response.Headers["DEIS_API_VERSION"] = "2.3";
+        if (notices.TryGetValue(key, out var notice))
+        {
+            context.Response.Headers["X-Paas-Notice"] = notice;
+        }
+
+        if (handlers.TryGetValue(key, out var handler))
+        {
+            await handler(context);
+            return;
+        }
+
+        var (status, answer, contentType) = answers.TryGetValue(key, out var canned)
+            ? canned
+            : fallback
+              ?? (404, JsonSerializer.Serialize(new { title = "Not Found", status = 404, detail = $"fake controller: no answer for {key}" }), "application/problem+json");
+        context.Response.StatusCode = status;
         if (answer.Length > 0)
         {
             context.Response.ContentType = contentType;

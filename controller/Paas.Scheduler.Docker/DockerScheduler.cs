@@ -1,8 +1,8 @@
-using System.Globalization;
-using System.Net.Sockets;
+using System.Collections.Concurrent;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
+using Paas.Domain;
 using Paas.Domain.Scheduling;
 
 namespace Paas.Scheduler.Docker;
@@ -11,268 +11,225 @@ namespace Paas.Scheduler.Docker;
 /// The single-host backend: every process is a container on one Docker engine, labelled with its
 /// app, process type and release. Web processes are reached on their container address (the
 /// bridge network is routable from the host, where the router runs), port $PORT.
-/// Docker restarts crashed containers (restart policy unless-stopped).
+/// Docker restarts crashed containers (restart policy unless-stopped); a liveness monitor restarts
+/// the ones that fail their liveness check. One-off processes are containers too, never listed as processes.
 /// </summary>
-public sealed class DockerScheduler(IDockerClient docker, DockerSchedulerOptions options, ILogger<DockerScheduler> logger) : IScheduler
+public sealed class DockerScheduler : IScheduler, IAsyncDisposable, IDisposable
 {
-    private const string Heritage = "paas.heritage";
-    private const string AppLabel = "paas.app";
-    private const string TypeLabel = "paas.type";
-    private const string ReleaseLabel = "paas.release";
+    private readonly DockerSchedulerOptions options;
+    private readonly ILogger<DockerScheduler> logger;
+    private readonly Containers containers;
+    private readonly ReadinessCheck readiness;
+    private readonly LivenessMonitor liveness;
+    private readonly OneOffRun oneOffs;
+    private readonly LogStream logs;
+
+    /// <summary>Web processes on their way out: still running, no longer offered to the router.</summary>
+    private readonly ConcurrentDictionary<string, bool> draining = new(StringComparer.Ordinal);
+
+    public DockerScheduler(IDockerClient docker, DockerSchedulerOptions options, ILogger<DockerScheduler> logger)
+    {
+        this.options = options;
+        this.logger = logger;
+        containers = new Containers(docker);
+        var probes = new ProbeRunner(docker);
+        readiness = new ReadinessCheck(containers, probes, options.ReadyTimeout);
+        liveness = new LivenessMonitor(docker, containers, probes, options.StopGraceSeconds, logger);
+        oneOffs = new OneOffRun(docker, containers, logger);
+        logs = new LogStream(docker, containers);
+    }
 
     public string Name => "docker";
 
     public SchedulerFeatures Features { get; } = new(NodeSelection: false, Autoscaling: false);
 
-    public Task<IReadOnlyList<AppProcess>> RestartAsync(DeploymentSpec spec, string? type, string? name, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
-
-    public Task<int> RunAsync(OneOffSpec spec, Func<string, Task> output, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
-
-    public IAsyncEnumerable<LogLine> LogsAsync(string app, int lines, bool follow, CancellationToken cancellationToken) =>
-        throw new NotImplementedException();
-
     public async Task DeployAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
-        await EnsureImageAsync(spec.Image, cancellationToken);
-        var existing = await ListContainersAsync(spec.App, cancellationToken);
-        var mine = existing.Where(c => Version(c) == spec.Version).ToList();
-        var started = new List<(string Id, string Name, string Type)>();
+        liveness.EnsureRunning();
+        await containers.EnsureImageAsync(spec.Image, cancellationToken);
+        var mine = (await containers.ListProcessesAsync(spec.App, cancellationToken))
+            .Where(c => ContainerLabels.Version(c.Labels) == spec.Version).ToList();
+        var started = new List<(NewContainer Container, ProcessSpec Process)>();
+        var surplus = new List<ContainerListResponse>();
         try
         {
             foreach (var process in spec.Processes)
             {
-                var current = mine.Where(c => c.Labels[TypeLabel] == process.Type).OrderBy(c => c.Created).ToList();
+                var current = mine.Where(c => ContainerLabels.TypeOf(c.Labels) == process.Type).OrderBy(c => c.Created).ToList();
                 // Containers Docker gave up on (exited, dead) are replaced rather than counted.
                 var alive = current.Where(c => c.State is "running" or "restarting" or "created").ToList();
-                foreach (var gone in current.Except(alive)) await RemoveAsync(gone.ID, cancellationToken);
+                foreach (var gone in current.Except(alive)) await containers.RemoveAsync(gone.ID, cancellationToken);
                 for (var i = alive.Count; i < process.Replicas; i++)
-                    started.Add(await StartAsync(spec, process, cancellationToken));
-                foreach (var extra in alive.Skip(process.Replicas).Reverse())
-                    await StopAndRemoveAsync(extra.ID, cancellationToken);
+                    started.Add((await StartAsync(spec, process, cancellationToken), process));
+                surplus.AddRange(alive.Skip(process.Replicas).Reverse());
             }
             // Process types the release no longer has.
             var types = spec.Processes.Select(p => p.Type).ToHashSet(StringComparer.Ordinal);
-            foreach (var orphan in mine.Where(c => !types.Contains(c.Labels[TypeLabel])))
-                await StopAndRemoveAsync(orphan.ID, cancellationToken);
+            surplus.AddRange(mine.Where(c => !types.Contains(ContainerLabels.TypeOf(c.Labels))));
+            await StopAsync(surplus, cancellationToken);
 
-            await Task.WhenAll(started.Select(s => WaitReadyAsync(s.Id, s.Name, s.Type, cancellationToken)));
+            await Task.WhenAll(started.Select(s => readiness.WaitAsync(s.Container, s.Process.Healthcheck?.Readiness, cancellationToken)));
         }
         catch (Exception e) when (e is DeploymentFailedException or DockerApiException)
         {
             // Leave nothing half-made behind: the previous release keeps serving on its own.
-            foreach (var s in started) await RemoveAsync(s.Id, CancellationToken.None);
-            if (e is DockerApiException api) throw new DeploymentFailedException($"The Docker engine refused to run {spec.App} v{spec.Version}: {api.ResponseBody.Trim()}");
+            foreach (var s in started) await containers.RemoveAsync(s.Container.Id, CancellationToken.None);
+            if (e is DockerApiException api) throw Refused(spec, api);
             throw;
         }
     }
 
     public async Task RetireAsync(string app, int keepVersion, CancellationToken cancellationToken)
     {
-        var old = (await ListContainersAsync(app, cancellationToken)).Where(c => Version(c) != keepVersion).ToList();
-        await Task.WhenAll(old.Select(c => StopAndRemoveAsync(c.ID, cancellationToken)));
+        var old = (await containers.ListProcessesAsync(app, cancellationToken))
+            .Where(c => ContainerLabels.Version(c.Labels) != keepVersion).ToList();
+        await Task.WhenAll(old.Select(c => containers.StopAndRemoveAsync(c, options.StopGraceSeconds, cancellationToken)));
         if (old.Count > 0) logger.LogInformation("Stopped {Count} process(es) of {App} not in v{Version}", old.Count, app, keepVersion);
     }
 
     public async Task DestroyAsync(string app, CancellationToken cancellationToken)
     {
-        var all = await ListContainersAsync(app, cancellationToken);
-        await Task.WhenAll(all.Select(c => RemoveAsync(c.ID, cancellationToken)));
+        // One-offs included: nothing of the app may outlive it.
+        var all = await containers.ListAllAsync(app, cancellationToken);
+        await Task.WhenAll(all.Select(c => containers.RemoveAsync(c.ID, cancellationToken)));
     }
-
-    public async Task<IReadOnlyList<AppProcess>> ListAsync(string? app, CancellationToken cancellationToken)
-    {
-        var containers = await ListContainersAsync(app, cancellationToken);
-        return containers.Select(ToProcess).OrderBy(p => p.App).ThenBy(p => p.Type).ThenBy(p => p.Name).ToList();
-    }
-
-    private static AppProcess ToProcess(ContainerListResponse c)
-    {
-        var state = c.State switch
-        {
-            "running" => ProcessState.Up,
-            "created" => ProcessState.Starting,
-            "restarting" => ProcessState.Crashed,
-            "exited" when c.Status.StartsWith("Exited (0)", StringComparison.Ordinal) => ProcessState.Down,
-            _ => ProcessState.Crashed,
-        };
-        var address = c.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
-        var endpoint = state == ProcessState.Up && address is not null ? $"{address}:{DeploymentSpec.WebPort}" : null;
-        return new AppProcess(c.Labels[AppLabel], c.Labels[TypeLabel], c.Names.First().TrimStart('/'), Version(c), state,
-            new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc)), endpoint);
-    }
-
-    private static int Version(ContainerListResponse c) =>
-        c.Labels.TryGetValue(ReleaseLabel, out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var v) ? v : 0;
-
-    private async Task<IList<ContainerListResponse>> ListContainersAsync(string? app, CancellationToken ct)
-    {
-        var labels = new Dictionary<string, bool> { [$"{Heritage}=paas"] = true };
-        if (app is not null) labels[$"{AppLabel}={app}"] = true;
-        return await docker.Containers.ListContainersAsync(new ContainersListParameters
-        {
-            All = true,
-            Filters = new Dictionary<string, IDictionary<string, bool>> { ["label"] = labels },
-        }, ct);
-    }
-
-    private async Task EnsureImageAsync(string image, CancellationToken ct)
-    {
-        try
-        {
-            await docker.Images.InspectImageAsync(image, ct);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            var (repository, tag) = SplitImage(image);
-            try
-            {
-                await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, new Progress<JSONMessage>(), ct);
-            }
-            catch (DockerApiException e)
-            {
-                throw new DeploymentFailedException($"Could not pull image {image}: {e.ResponseBody.Trim()}");
-            }
-        }
-    }
-
-    internal static (string Repository, string Tag) SplitImage(string image)
-    {
-        var at = image.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0) return (image[..at], image[(at + 1)..]);
-        var colon = image.LastIndexOf(':');
-        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-    }
-
-    private async Task<(string Id, string Name, string Type)> StartAsync(DeploymentSpec spec, ProcessSpec process, CancellationToken ct)
-    {
-        var environment = spec.Environment.Select(kv => $"{kv.Key}={kv.Value}").Append($"PAAS_PROCESS_TYPE={process.Type}").ToList();
-        for (var attempt = 0; ; attempt++)
-        {
-            var name = $"{spec.App}-{process.Type}-{Suffix()}";
-            try
-            {
-                var created = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
-                {
-                    Name = name,
-                    Image = spec.Image,
-                    Env = environment,
-                    Cmd = process.Command is null ? null : ["/bin/sh", "-c", process.Command],
-                    Labels = new Dictionary<string, string>
-                    {
-                        [Heritage] = "paas",
-                        [AppLabel] = spec.App,
-                        [TypeLabel] = process.Type,
-                        [ReleaseLabel] = spec.Version.ToString(CultureInfo.InvariantCulture),
-                    },
-                    HostConfig = new HostConfig
-                    {
-                        RestartPolicy = new RestartPolicy { Name = RestartPolicyKind.UnlessStopped },
-                        // An init as PID 1 forwards SIGTERM, so processes stop promptly and cleanly.
-                        Init = true,
-                        LogConfig = new LogConfig { Type = "json-file", Config = new Dictionary<string, string> { ["max-size"] = "10m", ["max-file"] = "3" } },
-                    },
-                }, ct);
-                await docker.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), ct);
-                return (created.ID, name, process.Type);
-            }
-            catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict && attempt < 3)
-            {
-                // a name collision: pick another suffix
-            }
-        }
-    }
-
-    private static string Suffix() =>
-        string.Create(5, 0, (span, _) =>
-        {
-            const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789";
-            for (var i = 0; i < span.Length; i++) span[i] = alphabet[Random.Shared.Next(alphabet.Length)];
-        });
 
     /// <summary>
-    /// Web processes are ready when their port accepts a connection; other types once they run.
-    /// A process that exits (Docker then restarts it) or stays unready past the timeout fails the deploy.
+    /// Restart counts and start times are only in a container's inspection, so every listed container
+    /// is inspected, all at once (the route table asks at most every 250 ms; a single host runs tens of
+    /// containers, each inspection a millisecond). Containers that never started need none.
     /// </summary>
-    private async Task WaitReadyAsync(string id, string name, string type, CancellationToken ct)
+    public async Task<IReadOnlyList<AppProcess>> ListAsync(string? app, CancellationToken cancellationToken)
     {
-        var deadline = DateTimeOffset.UtcNow + options.ReadyTimeout;
-        while (true)
+        liveness.EnsureRunning();
+        var listed = await containers.ListProcessesAsync(app, cancellationToken);
+        var processes = await Task.WhenAll(listed.Select(async c =>
+            c.State == "created" ? ToProcess(c) : await containers.InspectAsync(c.ID, cancellationToken) is { } inspected ? ToProcess(inspected) : null));
+        return processes.OfType<AppProcess>().OrderBy(p => p.App, StringComparer.Ordinal).ThenBy(p => p.Type, StringComparer.Ordinal)
+            .ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Replaces processes one by one per type (types in parallel): the new one starts and passes its
+    /// readiness check, then the old one leaves the route table, drains and stops with its grace.
+    /// </summary>
+    public async Task<IReadOnlyList<AppProcess>> RestartAsync(DeploymentSpec spec, string? type, string? name, CancellationToken cancellationToken)
+    {
+        liveness.EnsureRunning();
+        var byType = spec.Processes.ToDictionary(p => p.Type, StringComparer.Ordinal);
+        var chosen = (await containers.ListProcessesAsync(spec.App, cancellationToken))
+            .Where(c => ContainerLabels.Version(c.Labels) == spec.Version && c.State is "running" or "restarting")
+            .Where(c => type is null || ContainerLabels.TypeOf(c.Labels) == type)
+            .Where(c => name is null || Containers.NameOf(c) == name)
+            .Where(c => byType.ContainsKey(ContainerLabels.TypeOf(c.Labels)))
+            .ToList();
+        if (chosen.Count == 0) return [];
+        await containers.EnsureImageAsync(spec.Image, cancellationToken);
+        try
         {
-            ct.ThrowIfCancellationRequested();
-            var state = await docker.Containers.InspectContainerAsync(id, ct);
-            if (state.RestartCount > 0 || state.State is { Running: false, Restarting: false, Status: "exited" or "dead" } || state.State.Restarting)
-                throw new DeploymentFailedException(
-                    $"{type} process {name} exited with code {state.State.ExitCode} before it was ready. Its last output:\n{await TailAsync(id)}");
-            if (state.State.Running)
+            var replaced = await Task.WhenAll(chosen
+                .GroupBy(c => ContainerLabels.TypeOf(c.Labels))
+                .Select(async group =>
+                {
+                    var fresh = new List<AppProcess>();
+                    foreach (var old in group.OrderBy(c => c.Created))
+                        fresh.Add(await ReplaceAsync(spec, byType[group.Key], old, cancellationToken));
+                    return fresh;
+                }));
+            logger.LogInformation("Restarted {Count} process(es) of {App} v{Version}", chosen.Count, spec.App, spec.Version);
+            return replaced.SelectMany(r => r).OrderBy(p => p.Type, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal).ToList();
+        }
+        catch (DockerApiException e)
+        {
+            throw Refused(spec, e);
+        }
+    }
+
+    private async Task<AppProcess> ReplaceAsync(DeploymentSpec spec, ProcessSpec process, ContainerListResponse old, CancellationToken ct)
+    {
+        var fresh = await StartAsync(spec, process, ct);
+        ContainerInspectResponse? inspected;
+        try
+        {
+            await readiness.WaitAsync(fresh, process.Healthcheck?.Readiness, ct);
+            inspected = await containers.InspectAsync(fresh.Id, ct);
+        }
+        catch
+        {
+            await containers.RemoveAsync(fresh.Id, CancellationToken.None);
+            throw;
+        }
+        await StopAsync([old], ct);
+        return (inspected is null ? null : ToProcess(inspected))
+            ?? throw new DeploymentFailedException($"{process.Type} process {fresh.Name} was removed while it replaced {Containers.NameOf(old)}.");
+    }
+
+    public Task<int> RunAsync(OneOffSpec spec, Func<string, Task> output, CancellationToken cancellationToken) =>
+        oneOffs.RunAsync(spec, output, cancellationToken);
+
+    public IAsyncEnumerable<LogLine> LogsAsync(string app, int lines, bool follow, CancellationToken cancellationToken) =>
+        logs.ReadAsync(app, lines, follow, cancellationToken);
+
+    private async Task<NewContainer> StartAsync(DeploymentSpec spec, ProcessSpec process, CancellationToken ct)
+    {
+        var created = await containers.CreateAsync($"{spec.App}-{process.Type}", process.Type,
+            ContainerSpecs.ForProcess(spec, process, options.StopGraceSeconds), ct);
+        await containers.StartAsync(created.Id, ct);
+        return created;
+    }
+
+    /// <summary>
+    /// Stops processes with their grace. Web ones first leave the route table (they list without an
+    /// endpoint) and keep serving what routers still send them for the drain time.
+    /// </summary>
+    private async Task StopAsync(IReadOnlyCollection<ContainerListResponse> leaving, CancellationToken ct)
+    {
+        var web = leaving.Where(c => ContainerLabels.TypeOf(c.Labels) == ProcessTypes.Web && c.State == "running").Select(c => c.ID).ToList();
+        try
+        {
+            if (web.Count > 0 && options.DrainDelay > TimeSpan.Zero)
             {
-                if (type != "web") return;
-                var address = state.NetworkSettings?.Networks?.Values.Select(n => n.IPAddress).FirstOrDefault(ip => !string.IsNullOrEmpty(ip));
-                if (address is not null && await AcceptsAsync(address, DeploymentSpec.WebPort, ct)) return;
+                foreach (var id in web) draining[id] = true;
+                await Task.Delay(options.DrainDelay, ct);
             }
-            if (DateTimeOffset.UtcNow > deadline)
-                throw new DeploymentFailedException(
-                    $"web process {name} did not accept connections on port {DeploymentSpec.WebPort} within {options.ReadyTimeout.TotalSeconds:0} s. " +
-                    $"Does it listen on $PORT? Its last output:\n{await TailAsync(id)}");
-            await Task.Delay(100, ct);
+            await Task.WhenAll(leaving.Select(c => containers.StopAndRemoveAsync(c, options.StopGraceSeconds, ct)));
+        }
+        finally
+        {
+            foreach (var id in web) draining.TryRemove(id, out _);
         }
     }
 
-    private static async Task<bool> AcceptsAsync(string address, int port, CancellationToken ct)
+    private static DeploymentFailedException Refused(DeploymentSpec spec, DockerApiException e) =>
+        new($"The Docker engine refused to run {spec.App} v{spec.Version}: {e.ResponseBody.Trim()}");
+
+    /// <summary>A container that never started: no inspection needed.</summary>
+    private static AppProcess ToProcess(ContainerListResponse c) =>
+        new(c.Labels[ContainerLabels.App], ContainerLabels.TypeOf(c.Labels), Containers.NameOf(c), ContainerLabels.Version(c.Labels),
+            ProcessState.Starting, new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc)), null);
+
+    private AppProcess? ToProcess(ContainerInspectResponse c)
     {
-        using var client = new TcpClient();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
-        try
+        var labels = c.Config.Labels;
+        if (!labels.TryGetValue(ContainerLabels.App, out var app)) return null;
+        var draining = this.draining.ContainsKey(c.ID);
+        var state = c.State switch
         {
-            await client.ConnectAsync(address, port, timeout.Token);
-            return true;
-        }
-        catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
-        {
-            return false;
-        }
+            { Restarting: true } => ProcessState.Crashed,
+            { Running: true } when draining => ProcessState.Down,
+            { Running: true } => ProcessState.Up,
+            { Status: "created" } => ProcessState.Starting,
+            { Status: "exited", ExitCode: 0 } => ProcessState.Down,
+            _ => ProcessState.Crashed,
+        };
+        var address = Containers.AddressOf(c.NetworkSettings?.Networks);
+        var endpoint = state == ProcessState.Up && address is not null ? $"{address}:{DeploymentSpec.WebPort}" : null;
+        var started = Containers.StartedAt(c.State) ?? new DateTimeOffset(DateTime.SpecifyKind(c.Created, DateTimeKind.Utc));
+        return new AppProcess(app, ContainerLabels.TypeOf(labels), c.Name.TrimStart('/'), ContainerLabels.Version(labels), state, started, endpoint,
+            (int)c.RestartCount + liveness.EarlierRestarts(c.ID));
     }
 
-    private async Task<string> TailAsync(string id, int lines = 20)
-    {
-        try
-        {
-            using var stream = await docker.Containers.GetContainerLogsAsync(id, false,
-                new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Tail = lines.ToString(CultureInfo.InvariantCulture) }, CancellationToken.None);
-            var (stdout, stderr) = await stream.ReadOutputToEndAsync(CancellationToken.None);
-            var text = (stdout + stderr).TrimEnd();
-            return text.Length == 0 ? "(no output)" : text;
-        }
-        catch (DockerApiException)
-        {
-            return "(its output could not be read)";
-        }
-    }
+    public async ValueTask DisposeAsync() => await liveness.DisposeAsync();
 
-    private async Task StopAndRemoveAsync(string id, CancellationToken ct)
-    {
-        try
-        {
-            await docker.Containers.StopContainerAsync(id, new ContainerStopParameters { WaitBeforeKillSeconds = options.StopGraceSeconds }, ct);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return;
-        }
-        await RemoveAsync(id, ct);
-    }
-
-    private async Task RemoveAsync(string id, CancellationToken ct)
-    {
-        try
-        {
-            await docker.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true }, ct);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            // already gone
-        }
-    }
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

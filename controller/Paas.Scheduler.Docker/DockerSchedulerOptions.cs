@@ -13,8 +13,14 @@ public sealed class DockerSchedulerOptions
     /// <summary>How long a new web process may take to accept connections (PAAS_DEPLOY_TIMEOUT, seconds).</summary>
     public TimeSpan ReadyTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>SIGTERM to SIGKILL when stopping a process.</summary>
+    /// <summary>SIGTERM to SIGKILL when stopping a process whose type sets no termination grace period.</summary>
     public uint StopGraceSeconds { get; init; } = 10;
+
+    /// <summary>
+    /// How long a web process replaced by a restart (or scaled away) keeps serving after it left the route
+    /// table, so routers have picked up the change before it stops (PAAS_DRAIN_SECONDS, as for deploys).
+    /// </summary>
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(1.5);
 }
 
 public static class DockerSchedulerRegistration
@@ -24,11 +30,15 @@ public static class DockerSchedulerRegistration
         var options = new DockerSchedulerOptions
         {
             Host = configuration["DOCKER_HOST"] is { Length: > 0 } host ? host : "unix:///var/run/docker.sock",
-            ReadyTimeout = TimeSpan.FromSeconds(double.TryParse(configuration["PAAS_DEPLOY_TIMEOUT"], System.Globalization.CultureInfo.InvariantCulture, out var s) ? s : 60),
+            ReadyTimeout = TimeSpan.FromSeconds(Seconds(configuration["PAAS_DEPLOY_TIMEOUT"]) ?? 60),
+            DrainDelay = TimeSpan.FromSeconds(Seconds(configuration["PAAS_DRAIN_SECONDS"]) ?? 1.5),
         };
         services.AddSingleton(options);
         services.AddSingleton<IDockerClient>(_ => new DockerClientConfiguration(new Uri(options.Host)).CreateClient());
         services.AddSingleton<IScheduler, DockerScheduler>();
         return services;
     }
+
+    private static double? Seconds(string? text) =>
+        double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var seconds) && seconds >= 0 ? seconds : null;
 }

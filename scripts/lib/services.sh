@@ -151,13 +151,20 @@ dockerd_start() { # dir  -> prints DOCKER_HOST=unix://...
     ip addr add "$net" dev "$bridge"
     ip link set "$bridge" up
   fi
+  # Engines starting at the same moment race on the shared iptables chains (DOCKER-ISOLATION-*), and the
+  # loser dies; so engines start one at a time on this machine. The lock is released once this one answers.
+  exec 9>/tmp/paas-dockerd-start.lock
+  flock -w 120 9 || svc_die "another Docker engine has been starting for 2 minutes (lock /tmp/paas-dockerd-start.lock)"
   setsid dockerd --data-root "$dir/data" --exec-root "$dir/exec" -H "unix://$sock" --pidfile "$dir/docker.pid" \
     --bridge "$bridge" --storage-driver overlay2 --log-level warn \
-    >"$dir/dockerd.log" 2>&1 </dev/null &
+    >"$dir/dockerd.log" 2>&1 </dev/null 9>&- &
   for _ in $(seq 1 300); do
-    DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1 && { echo "DOCKER_HOST=unix://$sock"; return 0; }
+    if DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1; then
+      exec 9>&-; echo "DOCKER_HOST=unix://$sock"; return 0
+    fi
     sleep 0.1
   done
+  exec 9>&-
   tail -n 30 "$dir/dockerd.log" >&2
   svc_die "dockerd did not start (log: $dir/dockerd.log)"
 }

@@ -64,7 +64,8 @@ public sealed class KubernetesCluster
         try
         {
             // flock: test processes of several assemblies may ask at the same moment; the harness refuses a second cluster.
-            result = await Processes.RunAsync("flock", ["/tmp/paas-test-k8s.lock", up, StateDirectory],
+            // -o: the cluster's daemons must not inherit the lock, or every later start waits for the cluster to stop.
+            result = await Processes.RunAsync("flock", ["-o", "/tmp/paas-test-k8s.lock", up, StateDirectory],
                 environment: new Dictionary<string, string?> { ["DOCKER_HOST"] = null, ["KUBECONFIG"] = null },
                 timeout: TimeSpan.FromMinutes(25));
         }

@@ -47,6 +47,11 @@ public static class RouterApp
         });
         // Order 1 puts the router's own health check behind the apps' routes (order 0): an app's /healthz is the app's.
         app.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => "ok").WithOrder(1);
+        // Ready once the first route table arrived: a router started without one would answer 404 for every app
+        // (readiness probes use this, so a new router takes no traffic before it knows the routes).
+        app.MapMethods("/readyz", [HttpMethods.Get, HttpMethods.Head], (RouteTableSource routes) => routes.Current is null
+            ? Results.Text("waiting for the first route table from the controller", statusCode: StatusCodes.Status503ServiceUnavailable)
+            : Results.Text("ok")).WithOrder(1);
         app.MapFallback("{**path}", RouterAnswers.NoRoute);
         return app;
     }

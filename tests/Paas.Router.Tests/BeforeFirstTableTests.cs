@@ -20,5 +20,9 @@ public sealed class BeforeFirstTableTests
         using var health = await router.GetAsync(router.HttpUrl.Authority, "/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("ok", await health.Content.ReadAsStringAsync());
+
+        // Not ready: a readiness probe keeps traffic away from a router that knows no routes yet.
+        using var ready = await router.GetAsync(router.HttpUrl.Authority, "/readyz");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
     }
 }

@@ -200,6 +200,8 @@ public sealed class RoutingTests : IAsyncLifetime
         using var health = await _router.GetAsync(_router.HttpUrl.Authority, "/healthz");
         Assert.Equal(HttpStatusCode.OK, health.StatusCode);
         Assert.Equal("ok", await health.Content.ReadAsStringAsync());
+        using var ready = await _router.GetAsync(_router.HttpUrl.Authority, "/readyz");
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
 
         using var appHealth = await _router.GetAsync("demo.localhost", "/healthz");
         Assert.Equal(new BackendAnswer("a", "demo.localhost", "/healthz", "127.0.0.1", "http", "demo.localhost"),

@@ -228,14 +228,35 @@ images_build_all() { # docker_host
   rm -rf "$out"
 }
 
-# Tags every image as REGISTRY/paas/<name>:TAG and pushes them, three at a time (compressing the layers is
-# the slow part). Layers the registry has are not sent again.
+# The images a platform runs (paas/dotnet is only a parent) and the chart value naming each one's tag.
+images_chart_tag_value() { # name -> values path
+  case "$1" in
+    controller|builder|router|registry|postgres|rabbitmq|toolbox) echo "$1.image.tag" ;;
+    dind) echo builder.dind.image.tag ;;
+    *) return 1 ;;
+  esac
+}
+
+# Removes from the engine the earlier builds of Paas's images (tags of paas/<name> and <registry>/paas/<name>
+# other than those given), so repeated installs do not fill its disk. Containers running them keep running.
+images_prune() { # docker_host registry tag name=ref...   (tag empty: each image's own)
+  local host=$1 registry=$2 tag=$3 keep names ref; shift 3
+  keep=" $(printf '%s ' "${@#*=}")paas/debian:$(images_hash_text "$(images_debootstrap_args)" "$IMAGES_ROOTFS_CLEANUP") "
+  for ref in "$@"; do keep+="$registry/paas/${ref%%=*}:${tag:-${ref##*:}} "; done
+  names=$(IFS='|'; echo "debian|${PAAS_IMAGES[*]}")
+  DOCKER_HOST=$host docker images --format '{{.Repository}}:{{.Tag}}' | grep -E "^([^/]+/)?paas/($names):" | while read -r ref; do
+    case "$keep" in *" $ref "*) ;; *) DOCKER_HOST=$host docker rmi "$ref" >/dev/null 2>&1 || true ;; esac
+  done
+}
+
+# Tags every image as REGISTRY/paas/<name>:TAG (TAG empty: the image's own content tag) and pushes them,
+# three at a time (compressing the layers is the slow part). Layers the registry has are not sent again.
 images_push() { # docker_host registry tag name=ref...
   local host=$1 registry=$2 tag=$3 line name ref target failed=0 logs; shift 3
   logs=$(mktemp -d /tmp/paas-image-push.XXXXXX)
   local pids=()
   for line in "$@"; do
-    name=${line%%=*}; ref=${line#*=}; target="$registry/paas/$name:$tag"
+    name=${line%%=*}; ref=${line#*=}; target="$registry/paas/$name:${tag:-${ref##*:}}"
     if [ ${#pids[@]} -ge 3 ]; then wait "${pids[0]}" || failed=1; pids=("${pids[@]:1}"); fi
     ( DOCKER_HOST=$host docker tag "$ref" "$target" && DOCKER_HOST=$host docker push "$target" ) >"$logs/$name" 2>&1 &
     pids+=($!)
@@ -246,5 +267,5 @@ images_push() { # docker_host registry tag name=ref...
     images_die "pushing to $registry failed"; return 1
   fi
   rm -rf "$logs"
-  images_log "pushed ${#} images to $registry with tag $tag"
+  images_log "pushed ${#} images to $registry${tag:+ with tag $tag}"
 }

@@ -27,7 +27,7 @@ public sealed class PlatformOptions
 
     /// <summary>How long old processes keep running after the route switched, so routers pick up the change.</summary>
     [ConfigurationKeyName("PAAS_DRAIN_SECONDS")]
-    public double DrainSeconds { get; set; } = 1.5;
+    public double DrainSeconds { get; set; } = 3;
 
     [ConfigurationKeyName("PAAS_SCHEDULER")]
     public string Scheduler { get; set; } = "docker";

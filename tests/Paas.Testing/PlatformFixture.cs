@@ -30,7 +30,10 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Extra settings for this platform (e.g. PAAS_REGISTRATION_MODE), set by derived fixtures.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    /// <summary>Whether "admin" is registered with the paas CLI at start; a derived fixture may leave it to its tests.</summary>
+    protected virtual bool RegisterAdminOnStart => true;
+
+    public virtual async Task InitializeAsync()
     {
         Directory.CreateDirectory(StateDirectory);
         var environment = new Dictionary<string, string?>
@@ -57,10 +60,10 @@ public class PlatformFixture : IAsyncLifetime
         Env = File.ReadAllLines(Path.Combine(StateDirectory, "env"))
             .Select(line => line.Split('=', 2))
             .ToDictionary(parts => parts[0], parts => parts[1]);
-        Admin = await RegisterAsync("admin");
+        if (RegisterAdminOnStart) Admin = await RegisterAsync("admin");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         await StopAsync();
         try

@@ -34,10 +34,12 @@ public sealed record ReleaseDto(
 
 public sealed record BuildDto(
     Guid Uuid, string App, string Owner, string Image, string? Sha, IReadOnlyDictionary<string, string> Procfile,
-    bool Dockerfile, string Kind, DateTimeOffset Created, DateTimeOffset Updated, int? Release = null)
+    string Dockerfile, string Kind, DateTimeOffset Created, DateTimeOffset Updated, int? Release = null)
 {
     public static BuildDto From(Build build, string app, int? release = null) => new(
-        build.Id, app, build.Owner, build.Image, build.Sha, build.Procfile, build.Kind == "dockerfile", build.Kind,
+        build.Id, app, build.Owner, build.Image, build.Sha, build.Procfile,
+        // Deis's field is a string (it held the Dockerfile's text); its CLI fails to decode anything else.
+        build.Kind == "dockerfile" ? "Dockerfile" : "", build.Kind,
         build.Created, build.Updated, release);
 }
 

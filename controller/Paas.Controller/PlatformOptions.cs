@@ -29,6 +29,10 @@ public sealed class PlatformOptions
     [ConfigurationKeyName("PAAS_DRAIN_SECONDS")]
     public double DrainSeconds { get; set; } = 3;
 
+    /// <summary>A one-off process (`paas run`) running longer is stopped, with exit code 124.</summary>
+    [ConfigurationKeyName("PAAS_RUN_TIMEOUT")]
+    public double RunTimeoutSeconds { get; set; } = 1800;
+
     [ConfigurationKeyName("PAAS_SCHEDULER")]
     public string Scheduler { get; set; } = "docker";
 

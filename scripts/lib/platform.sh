@@ -79,6 +79,7 @@ platform_start() { # state
   [ $failed = 0 ] || svc_die "a service did not start; see the messages above"
   local docker_host; docker_host=$(sed -n 's/^DOCKER_HOST=//p' "$state/run/docker-host")
   base_image "$docker_host"
+  stack_image "$docker_host"
 
   local database="Host=127.0.0.1;Port=$PG_PORT;Database=paas;Username=paas"
   local rabbit="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/"

@@ -240,3 +240,6 @@ EOF
 }
 
 registry_stop() { stop_pid "$1/registry.pid" 10; }
+
+# The stack image of buildpack apps (paas/stack:bookworm).
+. "$(dirname "${BASH_SOURCE[0]}")/stack.sh"

@@ -39,6 +39,18 @@ public static class HooksApi
             return Results.Json(new { username = user.UserName, apps });
         });
 
+        // The builder reads the app's config for a buildpack build (BUILDPACK_URL, ENV_DIR), as the pusher.
+        hooks.MapPost("/config", async (HttpContext context, UserService users, AppAccess access, ReleaseService releases, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonObjectAsync();
+            var username = body["receive_user"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_user", "receive_user is required.");
+            var repo = body["receive_repo"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_repo", "receive_repo is required.");
+            var user = await users.RequireAsync(username);
+            var (_, isAdmin) = await users.GetAsync(user.Id);
+            var app = await access.RequireAsync(new Auth.Caller(user.Id, user.UserName!, isAdmin), repo, AppRight.Use, ct);
+            return Results.Json(ConfigJson.Write(await releases.CurrentConfigAsync(app, ct), app.Name, null));
+        });
+
         return routes;
     }
 

@@ -25,6 +25,7 @@ public static class BuilderHosting
         services.AddSingleton<BuildpackBuilder>();
         services.AddSingleton<BuildpackFetcher>();
         services.AddScoped<BuildPipeline>();
+        services.AddHostedService<Ssh.SshReceiver>();
         services.AddHttpClient<ControllerClient>((sp, http) =>
         {
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<BuilderOptions>>().Value.ControllerUrl);

@@ -99,9 +99,13 @@ public sealed class BuildpackBuilder(IDockerClient docker, ImageBuilder images, 
 
             await say("-----> Making the image: the compiled app on the stack");
             await using var context = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+            // The engine's archive stream is copied to a file first: TarReader wants a stream that reads to the end reliably.
+            await using var slugFile = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
             var slug = await docker.Containers.GetArchiveFromContainerAsync(container.ID, new GetArchiveFromContainerParameters { Path = "/app" }, false, ct);
             await using (var slugStream = slug.Stream)
-                await WriteImageContextAsync(context, slugStream, stack, configVars, ct);
+                await slugStream.CopyToAsync(slugFile, ct);
+            slugFile.Position = 0;
+            await WriteImageContextAsync(context, slugFile, stack, configVars, ct);
             context.Position = 0;
             await images.BuildAsync(context, image, _ => Task.CompletedTask, ct);
             return new Result(defaults, [.. buildpacks.Select(b => b.Name)]);

@@ -57,7 +57,7 @@ public sealed class ControllerClient(HttpClient http, Microsoft.Extensions.Optio
     }
 
     /// <summary>Who owns an SSH key (by its MD5 fingerprint) and which apps they may push to; null for an unknown key.</summary>
-    public sealed record KeyOwner(string Username, IReadOnlyList<string> Apps);
+    public sealed record KeyOwner(string Username, IReadOnlyList<string> Apps, IReadOnlyDictionary<string, string>? WebUrls);
 
     public async Task<KeyOwner?> FindKeyOwnerAsync(string fingerprint, CancellationToken ct)
     {

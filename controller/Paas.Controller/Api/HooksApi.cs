@@ -28,7 +28,8 @@ public static class HooksApi
         });
 
         // The SSH receiver asks who owns the key a client offers, and which apps they may push to.
-        hooks.MapGet("/key/{fingerprint}", async (string fingerprint, KeyService keys, UserService users, AppAccess access, CancellationToken ct) =>
+        hooks.MapGet("/key/{fingerprint}", async (string fingerprint, KeyService keys, UserService users, AppAccess access,
+            IOptions<PlatformOptions> platform, CancellationToken ct) =>
         {
             var key = await keys.FindByFingerprintAsync(fingerprint, ct)
                 ?? throw new Domain.NotFoundException("Key", $"No user has a key with fingerprint {fingerprint}.");
@@ -36,7 +37,8 @@ public static class HooksApi
             var (_, isAdmin) = await users.GetAsync(user.Id);
             var caller = new Auth.Caller(user.Id, user.UserName!, isAdmin);
             var apps = await access.Visible(caller).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(ct);
-            return Results.Json(new { username = user.UserName, apps });
+            // + web_urls: where each app answers, for the builder's "deployed" line after an SSH push.
+            return Results.Json(new { username = user.UserName, apps, web_urls = apps.ToDictionary(a => a, platform.Value.AppUrl) });
         });
 
         // The builder reads the app's config for a buildpack build (BUILDPACK_URL, ENV_DIR), as the pusher.

@@ -250,10 +250,12 @@ registry_stop() { stop_pid "$1/registry.pid" 10; }
 # asks the builder who owns the key, and each accepted key gets a forced command that relays the git
 # protocol to the builder over its Unix socket in DIR/sock, a directory only root and git can enter.
 ssh_user_ensure() {
-  id git >/dev/null 2>&1 || useradd --system --no-create-home --home-dir /nonexistent --shell /bin/sh git \
+  id git >/dev/null 2>&1 || useradd --system --no-create-home --home-dir / --shell /bin/sh git \
     || svc_die "cannot create the system user git (for SSH pushes)"
   # sshd refuses a locked account ('!' password); '*' allows key logins only.
   [ "$(getent shadow git | cut -d: -f2)" = "*" ] || usermod -p '*' git
+  # sshd changes into the home directory; one that exists keeps "Could not chdir" out of every push.
+  [ -d "$(getent passwd git | cut -d: -f6)" ] || usermod -d / git
 }
 
 sshd_start() { # dir port builder_dll  (the builder listens on DIR/sock/builder.sock)

@@ -52,7 +52,7 @@ public class PlatformFixture : IAsyncLifetime
         };
         foreach (var (key, value) in Settings) environment[key] = value;
         startEnvironment = environment;
-        var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, environment, TimeSpan.FromMinutes(5));
+        var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, environment, TimeSpan.FromMinutes(10));
         if (started.ExitCode != 0)
         {
             var logs = string.Join("\n", Directory.EnumerateFiles(Path.Combine(StateDirectory, "logs")).Select(f => $"--- {f}\n{Tail(f)}"));

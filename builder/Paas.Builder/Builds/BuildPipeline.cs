@@ -118,11 +118,12 @@ public sealed class BuildPipeline(
                 await say($"{Indent}Process types: {string.Join(", ", procfile.Select(p => $"{p.Key} ({p.Value})"))}");
             }
 
+            // The time limit is the build's; the registry push and the release have their own.
+            limit.CancelAfter(Timeout.InfiniteTimeSpan);
             clock.Restart();
             await say($"{Step}Pushing image {image}");
-            await images.PushAsync(image, limit.Token);
+            await images.PushAsync(image, ct);
             phases["push"] = clock.Elapsed.TotalSeconds;
-            limit.CancelAfter(Timeout.InfiniteTimeSpan);
 
             await say($"{Step}Releasing {session.App} and waiting for its processes to be ready");
             var request = releases.GetResponse<ReleaseDeployed, ReleaseNotDeployed>(

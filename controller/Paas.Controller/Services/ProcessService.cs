@@ -68,7 +68,8 @@ public sealed class ProcessService(
         var build = await db.Builds.SingleAsync(b => b.Id == serving.BuildId, ct);
         var config = await db.Configs.SingleAsync(c => c.Id == serving.ConfigId, ct);
         var environment = DeploymentSpecs.Environment(app, serving, build, config);
-        var spec = new OneOffSpec(app.Name, serving.Version, build.Image, environment, command, DeploymentSpecs.LimitsFor(config, "run"));
+        var spec = new OneOffSpec(app.Name, serving.Version, build.Image, environment, command, DeploymentSpecs.LimitsFor(config, "run"),
+            PullCredentials: RegistryCredentials.From(config.Registry));
         var code = await scheduler.RunAsync(spec, output, ct);
         activity.Record(app.Name, caller.Username, "run", $"{caller.Username} ran '{Shorten(command)}' (exit {code})");
         await db.SaveChangesAsync(CancellationToken.None);

@@ -60,16 +60,20 @@ internal static class BuildsCommands
             }
 
             cli.Output.Header($"{app} Build {build.Uuid}");
+            (string, string?)[] record =
+            [
+                ("status", build.Status),
+                ("failure", build.Failure),
+                ("release", build.Release is { ValueKind: System.Text.Json.JsonValueKind.Number } release ? $"v{release}" : null),
+                ("phases", build.Phases is { Count: > 0 } phases ? Phases(phases) : null),
+            ];
             cli.Output.Fields(
             [
                 ("kind", build.Kind),
-                ("status", build.Status),
-                ("failure", build.Failure),
                 ("image", build.Image),
                 ("sha", build.Sha),
                 ("owner", build.Owner),
-                ("release", build.Release is { ValueKind: System.Text.Json.JsonValueKind.Number } release ? $"v{release}" : null),
-                ("phases", build.Phases is { Count: > 0 } phases ? Phases(phases) : null),
+                .. record.Where(field => field.Item2 is not null),
                 ("created", build.Created),
                 ("updated", build.Updated),
             ]);

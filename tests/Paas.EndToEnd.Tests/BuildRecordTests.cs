@@ -65,8 +65,7 @@ public sealed class BuildRecordTests(EndToEndPlatform platform)
         await building.Task.WaitAsync(TimeSpan.FromMinutes(2));
         var clone = Path.Combine(alice.Home, "src", busy + "-clone");
         (await alice.Git(alice.Home, "clone", "-q", busyRepo, clone)).ShouldSucceed("clone");
-        (await alice.Git(clone, "remote", "add", "paas", $"{platform.BuilderUrl}/{busy}.git")).ShouldSucceed("remote add");
-        (await alice.Git(clone, "config", "credential.helper", (await alice.Git(busyRepo, "config", "credential.helper")).Stdout.Trim())).ShouldSucceed("helper");
+        (await alice.PaasIn(clone, "git:remote", "-a", busy)).ShouldSucceed("git:remote");
         await File.WriteAllTextAsync(Path.Combine(clone, "index.html"), "from the clone\n");
         await alice.CommitAllAsync(clone, "concurrent change");
 
@@ -150,12 +149,14 @@ public sealed class BuildRecordTests(EndToEndPlatform platform)
         await File.WriteAllTextAsync(Path.Combine(repo, "Dockerfile"), "FROM paas/busybox\nRUN echo sleeping && sleep 600\n");
         await alice.CommitAllAsync(repo, "a build that never ends");
         (await alice.PaasIn(repo, "apps:create", app)).ShouldSucceed("apps:create");
+        // The platform's limit (PAAS_BUILD_TIMEOUT, 15 minutes) is what an app may shorten for itself.
+        (await alice.PaasIn(repo, "config:set", "BUILD_TIMEOUT=8")).ShouldSucceed("config:set");
 
         var push = await alice.Git(repo, "push", "paas", "main");
 
         Assert.NotEqual(0, push.ExitCode);
-        Assert.Contains("The build took longer than 40 s (the build time limit, PAAS_BUILD_TIMEOUT) and was stopped.", push.Stderr);
-        Assert.Equal(1, await alice.LatestVersionAsync(app));
+        Assert.Contains("The build took longer than 8 s (the build time limit) and was stopped.", push.Stderr);
+        Assert.Equal(2, await alice.LatestVersionAsync(app)); // v2 is the config change
         Assert.Equal("failed", (await alice.BuildsAsync(app))[0].GetProperty("status").GetString());
     }
 }

@@ -74,6 +74,11 @@ public sealed class BuildPipeline(
             sha = update.NewSha;
             var shortSha = sha[..7];
             await say($"{Step}Building {session.App} from {shortSha} (pushed by {session.User})");
+            var config = await controller.GetConfigValuesAsync(session.App, session.User, ct);
+            // An app may shorten its own build time limit (BUILD_TIMEOUT, seconds), never lengthen it.
+            if (config.TryGetValue("BUILD_TIMEOUT", out var own) && double.TryParse(own, NumberStyles.Float, CultureInfo.InvariantCulture, out var ownSeconds)
+                && ownSeconds > 0 && ownSeconds < timeout.TotalSeconds)
+                timeout = TimeSpan.FromSeconds(ownSeconds);
             limit.CancelAfter(timeout);
 
             var clock = Stopwatch.StartNew();
@@ -94,7 +99,6 @@ public sealed class BuildPipeline(
             else
             {
                 kind = "buildpack";
-                var config = await controller.GetConfigValuesAsync(session.App, session.User, limit.Token);
                 var plan = BuildpackPlan.For(config.GetValueOrDefault("BUILDPACK_URL"), tree.Buildpacks);
                 await say(plan.RunMode == BuildpackPlan.Mode.Detect
                     ? $"{Step}No Dockerfile: building with buildpacks (detecting among {string.Join(", ", plan.Buildpacks.Select(b => b.Name))})"
@@ -154,7 +158,7 @@ public sealed class BuildPipeline(
             var reason = e switch
             {
                 RequestTimeoutException => $"The controller did not answer within {options.Value.ReleaseTimeoutSeconds:0} s; the app was not changed by this push.",
-                OperationCanceledException => $"The build took longer than {timeout.TotalSeconds:0} s (the build time limit, PAAS_BUILD_TIMEOUT) and was stopped.",
+                OperationCanceledException => $"The build took longer than {timeout.TotalSeconds:0} s (the build time limit) and was stopped.",
                 HttpRequestException => $"The builder could not reach the controller: {e.Message}",
                 _ => e.Message,
             };

@@ -70,6 +70,7 @@ public static class Cli
             LimitsCommands.Create(context),
             HealthchecksCommands.Create(context),
             TagsCommands.Create(context),
+            RegistryCommands.Create(context),
             DomainsCommands.Create(context),
             CertsCommands.Create(context),
             TlsCommands.Create(context),

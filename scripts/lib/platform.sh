@@ -5,7 +5,7 @@
 #
 # Settings (environment; defaults are the machine platform's):
 #   PAAS_CONTROLLER_PORT 8000, PAAS_BUILDER_PORT 8001, PAAS_ROUTER_PORT 8080, PAAS_ROUTER_TLS_PORT 8443,
-#   PAAS_PG_PORT 5433, PAAS_RABBITMQ_PORT 5672, PAAS_REGISTRY_PORT 5000, PAAS_DOMAIN localhost,
+#   PAAS_SSH_PORT 2222 (git push over SSH; PAAS_SSH_LISTEN 127.0.0.1), PAAS_PG_PORT 5433, PAAS_RABBITMQ_PORT 5672, PAAS_REGISTRY_PORT 5000, PAAS_DOMAIN localhost,
 #   PAAS_CONFIGURATION Release (which build of the components to run), PAAS_REGISTRATION_MODE enabled.
 # Writes STATE/env: the addresses of everything, as KEY=VALUE lines.
 
@@ -17,6 +17,7 @@ platform_settings() {
   BUILDER_PORT=${PAAS_BUILDER_PORT:-8001}
   ROUTER_PORT=${PAAS_ROUTER_PORT:-8080}
   ROUTER_TLS_PORT=${PAAS_ROUTER_TLS_PORT:-8443}
+  SSH_PORT=${PAAS_SSH_PORT:-2222}
   PG_PORT=${PAAS_PG_PORT:-5433}
   RABBITMQ_PORT=${PAAS_RABBITMQ_PORT:-5672}
   REGISTRY_PORT=${PAAS_REGISTRY_PORT:-5000}
@@ -79,6 +80,7 @@ platform_start() { # state
   [ $failed = 0 ] || svc_die "a service did not start; see the messages above"
   local docker_host; docker_host=$(sed -n 's/^DOCKER_HOST=//p' "$state/run/docker-host")
   base_image "$docker_host"
+  stack_image "$docker_host"
 
   local database="Host=127.0.0.1;Port=$PG_PORT;Database=paas;Username=paas"
   local rabbit="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/"
@@ -89,9 +91,11 @@ platform_start() { # state
     PAAS_DOMAIN="$DOMAIN" PAAS_BUILDER_URL="$builder_url" PAAS_ROUTER_PORT="$ROUTER_PORT" \
     PAAS_REGISTRATION_MODE="${PAAS_REGISTRATION_MODE:-enabled}" PAAS_SCHEDULER="${PAAS_SCHEDULER:-docker}" \
     ${KUBECONFIG:+KUBECONFIG="$KUBECONFIG"}
+  sshd_start "$state/ssh" "$SSH_PORT" "$(component_dll builder)"
   component_start "$state" builder "$BUILDER_PORT" \
     PAAS_RABBITMQ="$rabbit" DOCKER_HOST="$docker_host" PAAS_SERVICE_TOKEN="$token" PAAS_CONTROLLER_URL="$controller_url" \
-    PAAS_REGISTRY="127.0.0.1:$REGISTRY_PORT" PAAS_GIT_ROOT="$state/git"
+    PAAS_REGISTRY="127.0.0.1:$REGISTRY_PORT" PAAS_GIT_ROOT="$state/git" PAAS_SSH_SOCKET="$state/ssh/sock/builder.sock" \
+    ${PAAS_BUILD_TIMEOUT:+PAAS_BUILD_TIMEOUT="$PAAS_BUILD_TIMEOUT"} ${PAAS_MAX_PUSH_MB:+PAAS_MAX_PUSH_MB="$PAAS_MAX_PUSH_MB"}
   component_start "$state" router "$ROUTER_PORT" \
     PAAS_CONTROLLER_URL="$controller_url" PAAS_SERVICE_TOKEN="$token" \
     PAAS_ROUTER_HTTPS_URL="https://127.0.0.1:$ROUTER_TLS_PORT"
@@ -105,6 +109,7 @@ PAAS_BUILDER_URL=$builder_url
 PAAS_ROUTER_URL=http://127.0.0.1:$ROUTER_PORT
 PAAS_ROUTER_PORT=$ROUTER_PORT
 PAAS_ROUTER_TLS_PORT=$ROUTER_TLS_PORT
+PAAS_SSH_PORT=$SSH_PORT
 PAAS_DOMAIN=$DOMAIN
 PAAS_DATABASE=$database
 PAAS_RABBITMQ=$rabbit
@@ -118,6 +123,7 @@ EOF
 platform_stop() { # state [--keep-containers]
   local state=$1 name
   for name in router builder controller; do stop_pid "$state/run/$name.pid" 15; done
+  sshd_stop "$state/ssh"
   registry_stop "$state/registry"
   dockerd_stop "$state/docker" "${2:-}"
   rabbitmq_stop "$state/rabbitmq"

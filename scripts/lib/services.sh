@@ -240,3 +240,61 @@ EOF
 }
 
 registry_stop() { stop_pid "$1/registry.pid" 10; }
+
+# The stack image of buildpack apps (paas/stack:bookworm).
+. "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
+
+# --- SSH push (OpenSSH's sshd) ----------------------------------------------------------------
+# sshd on its own port for `git push ssh://git@HOST:PORT/APP.git`. Users log in as "git" with a key
+# added by `paas keys:add`: the AuthorizedKeysCommand (the builder's dll, run by dotnet as user git)
+# asks the builder who owns the key, and each accepted key gets a forced command that relays the git
+# protocol to the builder over its Unix socket in DIR/sock, a directory only root and git can enter.
+ssh_user_ensure() {
+  id git >/dev/null 2>&1 || useradd --system --no-create-home --home-dir / --shell /bin/sh git \
+    || svc_die "cannot create the system user git (for SSH pushes)"
+  # sshd refuses a locked account ('!' password); '*' allows key logins only.
+  [ "$(getent shadow git | cut -d: -f2)" = "*" ] || usermod -p '*' git
+  # sshd changes into the home directory; one that exists keeps "Could not chdir" out of every push.
+  [ -d "$(getent passwd git | cut -d: -f6)" ] || usermod -d / git
+}
+
+sshd_start() { # dir port builder_dll  (the builder listens on DIR/sock/builder.sock)
+  local dir=$1 port=$2 dll=$3
+  [ -x /usr/sbin/sshd ] || svc_die "sshd is not installed (apt-get install openssh-server)"
+  ssh_user_ensure
+  mkdir -p "$dir/sock" /run/sshd; chmod 755 "$dir"
+  chown git "$dir/sock"; chmod 700 "$dir/sock"
+  [ -f "$dir/host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519_key" >/dev/null
+  local dotnet; dotnet=$(readlink -f "$(command -v dotnet)")
+  runuser -u git -- test -r "$dll" || svc_die "user git cannot read $dll, which sshd runs for SSH pushes"
+  cat >"$dir/sshd_config" <<CONF
+Port $port
+ListenAddress ${PAAS_SSH_LISTEN:-127.0.0.1}
+HostKey $dir/host_ed25519_key
+PidFile $dir/sshd.pid
+AllowUsers git
+AuthorizedKeysFile none
+AuthorizedKeysCommand $dotnet $dll ssh-keys $dir/sock/builder.sock %t %k
+AuthorizedKeysCommandUser git
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin no
+PermitTTY no
+AllowTcpForwarding no
+AllowAgentForwarding no
+X11Forwarding no
+PrintMotd no
+LogLevel INFO
+CONF
+  if pid_alive "$dir/sshd.pid" && port_open "$port"; then
+    kill -HUP "$(cat "$dir/sshd.pid")"   # re-read the config (the builder's path may have changed)
+  else
+    /usr/sbin/sshd -t -f "$dir/sshd_config" 2>"$dir/sshd.log" || { cat "$dir/sshd.log" >&2; svc_die "sshd refused its configuration"; }
+    /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log" || svc_die "sshd did not start (log: $dir/sshd.log)"
+    wait_port "$port" 10 sshd "$dir/sshd.log"
+  fi
+}
+
+sshd_stop() { stop_pid "$1/sshd.pid" 10; }

@@ -21,6 +21,7 @@ public class PlatformFixture : IAsyncLifetime
     public string Domain => Env["PAAS_DOMAIN"];
     public string DockerHost => Env["DOCKER_HOST"];
     public string Registry => Env["PAAS_REGISTRY"];
+    public int SshPort => int.Parse(Env["PAAS_SSH_PORT"], System.Globalization.CultureInfo.InvariantCulture);
 
     private Dictionary<string, string?> startEnvironment = [];
 
@@ -46,11 +47,12 @@ public class PlatformFixture : IAsyncLifetime
             ["PAAS_PG_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PAAS_RABBITMQ_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PAAS_REGISTRY_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PAAS_SSH_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SVC_QUIET"] = "1",
         };
         foreach (var (key, value) in Settings) environment[key] = value;
         startEnvironment = environment;
-        var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, environment, TimeSpan.FromMinutes(5));
+        var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, environment, TimeSpan.FromMinutes(10));
         if (started.ExitCode != 0)
         {
             var logs = string.Join("\n", Directory.EnumerateFiles(Path.Combine(StateDirectory, "logs")).Select(f => $"--- {f}\n{Tail(f)}"));

@@ -106,7 +106,8 @@ public static class DeploymentSpecs
                 config.TerminationGracePeriod.TryGetValue(type, out var grace) ? grace : null))
             .ToList();
         return new DeploymentSpec(app.Name, release.Version, build.Image, Environment(app, release, build, config), processes,
-            config.Tags.Count == 0 ? null : new Dictionary<string, string>(config.Tags, StringComparer.Ordinal));
+            config.Tags.Count == 0 ? null : new Dictionary<string, string>(config.Tags, StringComparer.Ordinal),
+            RegistryCredentials.From(config.Registry));
     }
 
     /// <summary>The environment every process of the release gets: the config plus what the platform sets.</summary>

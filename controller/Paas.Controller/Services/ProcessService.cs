@@ -70,7 +70,7 @@ public sealed class ProcessService(
         var config = await db.Configs.SingleAsync(c => c.Id == serving.ConfigId, ct);
         var environment = DeploymentSpecs.Environment(app, serving, build, config);
         var spec = new OneOffSpec(app.Name, serving.Version, build.Image, environment, command, DeploymentSpecs.LimitsFor(config, "run"),
-            TimeSpan.FromSeconds(platform.Value.RunTimeoutSeconds));
+            TimeSpan.FromSeconds(platform.Value.RunTimeoutSeconds), RegistryCredentials.From(config.Registry));
         var code = await scheduler.RunAsync(spec, output, ct);
         activity.Record(app.Name, caller.Username, "run", $"{caller.Username} ran '{Shorten(command)}' (exit {code})");
         await db.SaveChangesAsync(CancellationToken.None);

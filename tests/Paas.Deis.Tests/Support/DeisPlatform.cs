@@ -44,6 +44,9 @@ public sealed class DeisPlatform : PlatformFixture
     {
         ["PAAS_REGISTRATION_MODE"] = "admin_only",
         ["PAAS_DEPLOY_TIMEOUT"] = "20",
+        // The deis CLI's remote is ssh://git@deis-builder.<domain>:2222/<app>.git, port fixed.
+        ["PAAS_SSH_PORT"] = "2222",
+        ["PAAS_SSH_LISTEN"] = LoopbackAddress,
     };
 
     public override async Task InitializeAsync()

@@ -50,7 +50,7 @@ public static class BuildsApi
             .GroupBy(r => r.BuildId).ToDictionary(g => g.Key, g => (int?)g.Min(r => r.Version));
 
     /// <summary>The deis CLI sends a map of type to command; a Procfile's text is accepted too.</summary>
-    private static Dictionary<string, string>? ReadProcfile(JsonNode? node) => node switch
+    internal static Dictionary<string, string>? ReadProcfile(JsonNode? node) => node switch
     {
         null => null,
         JsonObject map => map.ToDictionary(kv => kv.Key, kv => kv.Value is JsonValue c && c.TryGetValue<string>(out var command) && command.Length > 0

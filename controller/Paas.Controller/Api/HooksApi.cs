@@ -53,6 +53,26 @@ public static class HooksApi
             return Results.Json(ConfigJson.Write(await releases.CurrentConfigAsync(app, ct), app.Name, null));
         });
 
+        // Deis's builder reports a finished build here; Paas's own builder publishes BuildSucceeded on the bus
+        // instead, but a Deis-style builder (or a CI job holding the service token) can release through this.
+        hooks.MapPost("/build", async (HttpContext context, UserService users, AppAccess access, ReleaseService releases, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonObjectAsync();
+            var username = body["receive_user"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_user", "receive_user is required.");
+            var repo = body["receive_repo"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_repo", "receive_repo is required.");
+            var user = await users.RequireAsync(username);
+            var (_, isAdmin) = await users.GetAsync(user.Id);
+            var caller = new Auth.Caller(user.Id, user.UserName!, isAdmin);
+            var app = await access.RequireAsync(caller, repo, AppRight.Use, ct);
+            var image = body["image"] is System.Text.Json.Nodes.JsonValue i && i.TryGetValue<string>(out var text) ? text : null;
+            var sha = body["sha"] is System.Text.Json.Nodes.JsonValue s && s.TryGetValue<string>(out var commit) && commit.Length > 0 ? commit : null;
+            var dockerfile = body["dockerfile"] is System.Text.Json.Nodes.JsonValue d && d.TryGetValue<string>(out var file) && file.Length > 0;
+            var (_, result) = await releases.CreateBuildAsync(caller, app, image, BuildsApi.ReadProcfile(body["procfile"]), ct,
+                dockerfile ? "dockerfile" : sha is null ? "image" : "buildpack", sha);
+            ConfigApi.EnsureDeployed(app, result);
+            return Results.Json(new { release = new { version = result.Release.Version } }, statusCode: StatusCodes.Status201Created);
+        });
+
         return routes;
     }
 

@@ -84,14 +84,14 @@ public sealed class ReleaseService(
 
     /// <summary>Deploys an image built elsewhere (`paas builds:create`, Deis's `pull`).</summary>
     public async Task<(Build Build, Result Result)> CreateBuildAsync(Caller caller, App app, string? image,
-        IReadOnlyDictionary<string, string>? procfile, CancellationToken ct)
+        IReadOnlyDictionary<string, string>? procfile, CancellationToken ct, string kind = "image", string? sha = null)
     {
         if (string.IsNullOrWhiteSpace(image))
             throw new ValidationFailedException("image", "Give the image to deploy, e.g. registry.example.com/team/api:1.4.", "This field may not be blank.");
         if (image.Any(char.IsWhiteSpace) || image.Length > 512)
             throw new ValidationFailedException("image", $"'{image}' is not an image reference.");
         foreach (var type in procfile?.Keys ?? []) Procfile.ValidateType(type);
-        var build = new Build(Guid.NewGuid(), app.Id, caller.Username, image.Trim(), "image", null, procfile ?? new Dictionary<string, string>(), clock.GetUtcNow());
+        var build = new Build(Guid.NewGuid(), app.Id, caller.Username, image.Trim(), kind, sha, procfile ?? new Dictionary<string, string>(), clock.GetUtcNow());
         var result = await ChangeAsync(caller, app, serving => (build, serving.Config, Release.DeployedSummary(caller.Username, build)),
             a => a.AdoptProcessTypes(build.ProcessTypes, clock.GetUtcNow()), ct);
         return (build, result);

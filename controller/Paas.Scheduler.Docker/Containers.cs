@@ -142,7 +142,7 @@ internal sealed class Containers(IDockerClient docker)
             }
             catch (DockerApiException e)
             {
-                throw new DeploymentFailedException($"Could not pull image {image}: {e.ResponseBody.Trim()}");
+                throw new DeploymentFailedException($"Could not pull image {image}: {DockerErrors.Message(e)}");
             }
         }
     }

@@ -201,7 +201,7 @@ public sealed class DockerScheduler : IScheduler, IAsyncDisposable, IDisposable
     }
 
     private static DeploymentFailedException Refused(DeploymentSpec spec, DockerApiException e) =>
-        new($"The Docker engine refused to run {spec.App} v{spec.Version}: {e.ResponseBody.Trim()}");
+        new($"The Docker engine refused to run {spec.App} v{spec.Version}: {DockerErrors.Message(e)}");
 
     /// <summary>A container that never started: no inspection needed.</summary>
     private static AppProcess ToProcess(ContainerListResponse c) =>

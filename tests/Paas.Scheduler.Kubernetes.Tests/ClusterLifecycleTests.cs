@@ -128,8 +128,9 @@ public sealed class ClusterLifecycleTests(ClusterFixture cluster)
         var failure = await Assert.ThrowsAsync<DeploymentFailedException>(() =>
             scheduler.DeployAsync(cluster.Spec(app, 2, Web()) with { Tags = new Dictionary<string, string> { ["disk"] = "ssd" } }, default));
 
-        Assert.Contains("not scheduled", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("node selector", failure.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("not scheduled (Unschedulable: 0/1 nodes are available", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Its tags select nodes labelled disk=ssd", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("FailedScheduling", failure.Message, StringComparison.Ordinal);
         await scheduler.DestroyAsync(app, default);
     }
 

@@ -32,7 +32,7 @@ public sealed class ClusterProcessTests(ClusterFixture cluster)
         Assert.Contains("out\n", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("err\n", output.ToString(), StringComparison.Ordinal);
         Assert.Contains("hello from config as run", output.ToString(), StringComparison.Ordinal);
-        await Eventually.Returns(async () => (await cluster.PodsAsync(app)).Count(p => p.Metadata.Name.Contains("-run-", StringComparison.Ordinal)),
+        await Eventually.Returns(async () => (await cluster.PodsAsync(app)).Count(p => p.Metadata.Labels.ContainsKey(Names.OneOffLabel)),
             n => n == 0, "the one-off pod is deleted");
         Assert.DoesNotContain(await scheduler.ListAsync(app, default), p => p.Type == "run");
         await scheduler.DestroyAsync(app, default);
@@ -54,7 +54,7 @@ public sealed class ClusterProcessTests(ClusterFixture cluster)
             return Task.CompletedTask;
         }, cancel.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
-        await Eventually.Returns(async () => (await cluster.PodsAsync(app)).Count(p => p.Metadata.Name.Contains("-run-", StringComparison.Ordinal)),
+        await Eventually.Returns(async () => (await cluster.PodsAsync(app)).Count(p => p.Metadata.Labels.ContainsKey(Names.OneOffLabel)),
             n => n == 0, "the cancelled one-off pod is deleted");
 
         var output = new StringBuilder();

@@ -30,8 +30,16 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Extra settings for this platform (e.g. PAAS_REGISTRATION_MODE), set by derived fixtures.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Why this platform cannot run on this machine (e.g. no Kubernetes cluster); null when it runs. Tests skip with it.</summary>
+    public string? SkipReason { get; protected set; }
+
+    /// <summary>What a derived fixture needs before the platform starts (a cluster); it sets <see cref="SkipReason"/> when that is missing.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
     public async Task InitializeAsync()
     {
+        await PrepareAsync();
+        if (SkipReason is not null) return;
         Directory.CreateDirectory(StateDirectory);
         var environment = new Dictionary<string, string?>
         {
@@ -60,8 +68,9 @@ public class PlatformFixture : IAsyncLifetime
         Admin = await RegisterAsync("admin");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
+        if (SkipReason is not null) return;
         await StopAsync();
         try
         {

@@ -26,7 +26,7 @@ public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
     {
         Skip.If(platform.SkipReason is not null, platform.SkipReason);
         var alice = await platform.RegisterAsync(PlatformFixture.NewAppName("alice"));
-        var app = PlatformFixture.NewAppName("kube");
+        var app = PlatformFixture.NewAppName("onk8s");
         var repo = await alice.NewAppRepositoryAsync(app, "hello from a pod");
         await File.WriteAllTextAsync(Path.Combine(repo, "Dockerfile"), LoggingDockerfile);
         await alice.CommitAllAsync(repo, "log requests");

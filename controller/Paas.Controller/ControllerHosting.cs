@@ -13,6 +13,7 @@ using Paas.Controller.Services;
 using Paas.Domain.Scheduling;
 using Paas.Hosting;
 using Paas.Scheduler.Docker;
+using Paas.Scheduler.Kubernetes;
 
 namespace Paas.Controller;
 
@@ -95,7 +96,8 @@ public static class ControllerHosting
         return kind switch
         {
             "docker" => services.AddDockerScheduler(configuration),
-            _ => throw new InvalidOperationException($"PAAS_SCHEDULER must be 'docker' (got '{kind}')."),
+            "kubernetes" => services.AddKubernetesScheduler(configuration),
+            _ => throw new InvalidOperationException($"PAAS_SCHEDULER must be 'docker' or 'kubernetes' (got '{kind}')."),
         };
     }
 

@@ -85,6 +85,9 @@ public sealed class EveryCommandTests : CommandTests
     [InlineData("whitelist:remove 10.0.0.0/8 -a demo", "DELETE /v2/apps/demo/whitelist/")]
     [InlineData("tls -a demo", "GET /v2/apps/demo/tls/")]
     [InlineData("tls:enable -a demo", "POST /v2/apps/demo/tls/")]
+    [InlineData("autoscale -a demo", "GET /v2/apps/demo/settings/")]
+    [InlineData("autoscale:set web --min 1 --max 5 --cpu-percent 80 -a demo", "POST /v2/apps/demo/settings/")]
+    [InlineData("autoscale:unset web -a demo", "POST /v2/apps/demo/settings/")]
     public async Task A_refusal_is_one_error_line_after_the_documented_request(string commandLine, string request)
     {
         Controller.OnAnythingElse(422, new { type = "about:blank", title = "Unprocessable Entity", status = 422, detail = Refusal });

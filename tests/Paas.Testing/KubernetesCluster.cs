@@ -64,7 +64,9 @@ public sealed class KubernetesCluster
         try
         {
             // flock: test processes of several assemblies may ask at the same moment; the harness refuses a second cluster.
-            result = await Processes.RunAsync("flock", ["/tmp/paas-test-k8s.lock", up, StateDirectory],
+            // -o: the cluster's daemons, started by `up`, must not inherit the locked descriptor, or they would hold
+            // the lock for as long as the cluster runs and every later EnsureAsync would wait for it in vain.
+            result = await Processes.RunAsync("flock", ["-o", "/tmp/paas-test-k8s.lock", up, StateDirectory],
                 environment: new Dictionary<string, string?> { ["DOCKER_HOST"] = null, ["KUBECONFIG"] = null },
                 timeout: TimeSpan.FromMinutes(25));
         }

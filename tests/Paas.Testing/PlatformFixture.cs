@@ -34,8 +34,16 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Whether "admin" is registered with the paas CLI at start; a derived fixture may leave it to its tests.</summary>
     protected virtual bool RegisterAdminOnStart => true;
 
+    /// <summary>Why this platform cannot run on this machine (e.g. no Kubernetes cluster); null when it runs. Tests skip with it.</summary>
+    public string? SkipReason { get; protected set; }
+
+    /// <summary>What a derived fixture needs before the platform starts (a cluster); it sets <see cref="SkipReason"/> when that is missing.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
     public virtual async Task InitializeAsync()
     {
+        await PrepareAsync();
+        if (SkipReason is not null) return;
         Directory.CreateDirectory(StateDirectory);
         var environment = new Dictionary<string, string?>
         {
@@ -67,6 +75,7 @@ public class PlatformFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
+        if (SkipReason is not null) return;
         await StopAsync();
         try
         {

@@ -266,9 +266,16 @@ public sealed record AppSettings : ApiObject
     public bool? Routable { get; init; }
 
     public IReadOnlyList<string>? Whitelist { get; init; }
+
+    /// <summary>CPU autoscaling rules by process type (Kubernetes only).</summary>
+    public IReadOnlyDictionary<string, AutoscaleRule>? Autoscale { get; init; }
+
     public string? Created { get; init; }
     public string? Updated { get; init; }
 }
+
+/// <summary>Between <see cref="Min"/> and <see cref="Max"/> processes, aiming at <see cref="CpuPercent"/> of their CPU limit.</summary>
+public sealed record AutoscaleRule(int Min, int Max, int CpuPercent);
 
 public sealed record Whitelist
 {

@@ -99,6 +99,11 @@ public sealed class PaasExceptionHandler(ILogger<PaasExceptionHandler> logger) :
                 // The request was fine; the app's processes would not start (e.g. after a scale).
                 await Problems.Write(context, 422, e.Message);
                 break;
+            case SchedulerUnavailableException e:
+                // The platform's backend, not the request, is at fault; say what failed so an operator can act.
+                logger.LogError(e, "The scheduler failed on {Method} {Path}", context.Request.Method, context.Request.Path);
+                await Problems.Write(context, 503, e.Message);
+                break;
             case BadHttpRequestException e:
                 await Problems.Write(context, e.StatusCode, e.Message);
                 break;

@@ -85,6 +85,7 @@ public static class RoutingApi
                 throw new ValidationFailedException("non_field_errors", "Nothing to change: send maintenance, routable, label or autoscale.");
             AppSettings? result = null;
             foreach (var change in changes) result = await settings.ChangeAsync(caller, target, change, ct);
+            if (body["autoscale"] is not null) await settings.ApplyAutoscalingAsync(target, ct);
             return Results.Json(SettingsDto.From(result!, target.Name), statusCode: StatusCodes.Status201Created);
         });
 

@@ -79,6 +79,6 @@ public sealed class RouteTableService(IServiceScopeFactory scopes, IScheduler sc
             attached[c.Name].Select(h => h.FullName(domain)).Order(StringComparer.Ordinal).ToList(), c.CertificatePem, c.KeyPem));
 
         var processes = await scheduler.ListAsync(null, ct);
-        return RouteTables.Compute(domain, routable, processes, routeCertificates);
+        return RouteTables.Compute(domain, routable, processes, routeCertificates, scheduler.Features.BalancedWebEndpoint);
     }
 }

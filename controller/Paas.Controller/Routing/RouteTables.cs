@@ -20,8 +20,11 @@ public sealed record RoutableApp(
 /// <summary>Computes what the router serves: a pure function of the apps, their processes and certificates.</summary>
 public static class RouteTables
 {
+    /// <param name="balancedWebEndpoint">The backend balances between an app's ready web processes itself (a Kubernetes
+    /// Service, <see cref="SchedulerFeatures.BalancedWebEndpoint"/>): its one endpoint is routed whatever release the
+    /// processes behind it run, since during a rolling update the backend, not the route, moves traffic to the new ones.</param>
     public static RouteTable Compute(string domain, IEnumerable<RoutableApp> apps, IEnumerable<AppProcess> processes,
-        IEnumerable<RouteCertificate>? certificates = null)
+        IEnumerable<RouteCertificate>? certificates = null, bool balancedWebEndpoint = false)
     {
         var byApp = processes
             .Where(p => p.Type == ProcessTypes.Web && p.State == ProcessState.Up && p.Endpoint is not null)
@@ -32,7 +35,8 @@ public static class RouteTables
             .Select(app => new AppRoute(
                 app.Name,
                 app.Hosts is { } hosts ? hosts.Order(StringComparer.Ordinal).ToList() : [$"{app.Name}.{domain}"],
-                byApp[app.Name].Where(p => p.Version == app.ServingVersion).Select(p => p.Endpoint!).Order(StringComparer.Ordinal).ToList(),
+                byApp[app.Name].Where(p => balancedWebEndpoint || p.Version == app.ServingVersion).Select(p => p.Endpoint!)
+                    .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList(),
                 app.Maintenance,
                 app.Whitelist ?? [],
                 app.HttpsEnforced))

@@ -20,6 +20,7 @@ public sealed class Deployer(
     Retirements retirements,
     Activity activity,
     TimeProvider clock,
+    IOptions<PlatformOptions> platform,
     ILogger<Deployer> logger)
 {
     public sealed record Outcome(bool Succeeded, string? Failure);
@@ -43,6 +44,7 @@ public sealed class Deployer(
                 activity.Record(app.Name, release.Owner, "release", $"v{release.Version} failed to start: {FirstLine(e.Message)}");
                 await db.SaveChangesAsync(CancellationToken.None);
                 var serving = await ServingVersionAsync(app, CancellationToken.None);
+                await RestoreServingAsync(app, serving);
                 await scheduler.RetireAsync(app.Name, serving, CancellationToken.None);
                 logger.LogWarning("{App} v{Version} failed to deploy; v{Serving} keeps serving: {Reason}", app.Name, release.Version, serving, e.Message);
                 return new Outcome(false, e.Message);
@@ -54,6 +56,26 @@ public sealed class Deployer(
         logger.LogInformation("{App} v{Version} is live", app.Name, release.Version);
         retirements.Schedule(app.Name, release.Version);
         return new Outcome(true, null);
+    }
+
+    /// <summary>
+    /// After a failed deploy, puts the serving release back where the failed one replaced it in place: a Kubernetes
+    /// Deployment rolls back to the serving release's pods (Deis's "force-redeploy the previous release"). On Docker
+    /// the serving containers never stopped, so this finds nothing to do. Best effort: the reconciler repeats it.
+    /// </summary>
+    private async Task RestoreServingAsync(App app, int serving)
+    {
+        if (serving == 0) return;
+        try
+        {
+            var release = await db.Releases.SingleAsync(r => r.AppId == app.Id && r.Version == serving, CancellationToken.None);
+            if (await SpecAsync(app, release, CancellationToken.None) is { } spec) await scheduler.DeployAsync(spec, CancellationToken.None);
+        }
+        catch (Exception e) when (e is DeploymentFailedException or SchedulerUnavailableException)
+        {
+            logger.LogWarning("Could not bring {App} v{Serving} back after the failed deploy; the next reconcile will try again: {Reason}",
+                app.Name, serving, e.Message);
+        }
     }
 
     /// <summary>
@@ -84,7 +106,11 @@ public sealed class Deployer(
         if (release.BuildId is not { } buildId) return null;
         var build = await db.Builds.SingleAsync(b => b.Id == buildId, ct);
         var config = await db.Configs.SingleAsync(c => c.Id == release.ConfigId, ct);
-        return DeploymentSpecs.For(app, release, build, config);
+        // Autoscaling is a setting, not part of the release: a release runs with the rules in force when it deploys.
+        var settings = scheduler.Features.Autoscaling ? await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.AppId == app.Id, ct) : null;
+        var domains = await db.Hostnames.AsNoTracking().Where(h => h.AppId == app.Id).Select(h => h.Name).ToListAsync(ct);
+        return DeploymentSpecs.For(app, release, build, config, settings?.Autoscale,
+            domains.Select(d => d.Contains('.', StringComparison.Ordinal) ? d : $"{d}.{platform.Value.Domain}").Order(StringComparer.Ordinal).ToList());
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0];
@@ -93,7 +119,10 @@ public sealed class Deployer(
 /// <summary>What the scheduler is asked to run for a release: a pure mapping, tested on its own.</summary>
 public static class DeploymentSpecs
 {
-    public static DeploymentSpec For(App app, Release release, Build build, Config config)
+    /// <param name="autoscale">Autoscaling rules by process type (app settings), for backends that autoscale.</param>
+    /// <param name="domains">Full host names that reach the app.</param>
+    public static DeploymentSpec For(App app, Release release, Build build, Config config,
+        IReadOnlyDictionary<string, Autoscale>? autoscale = null, IReadOnlyList<string>? domains = null)
     {
         var processes = build.ProcessTypes
             .Order(StringComparer.Ordinal)
@@ -103,11 +132,13 @@ public static class DeploymentSpecs
                 app.Structure.GetValueOrDefault(type),
                 LimitsFor(config, type),
                 config.HealthcheckFor(type),
-                config.TerminationGracePeriod.TryGetValue(type, out var grace) ? grace : null))
+                config.TerminationGracePeriod.TryGetValue(type, out var grace) ? grace : null,
+                autoscale?.GetValueOrDefault(type)))
             .ToList();
         return new DeploymentSpec(app.Name, release.Version, build.Image, Environment(app, release, build, config), processes,
             config.Tags.Count == 0 ? null : new Dictionary<string, string>(config.Tags, StringComparer.Ordinal),
-            RegistryCredentials.From(config.Registry));
+            RegistryCredentials.From(config.Registry),
+            domains is { Count: > 0 } ? domains : null);
     }
 
     /// <summary>The environment every process of the release gets: the config plus what the platform sets.</summary>

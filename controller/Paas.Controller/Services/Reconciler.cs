@@ -10,6 +10,9 @@ namespace Paas.Controller.Services;
 /// Makes what runs match what should run: at start and then periodically. Each app's serving
 /// release runs with its formation; processes of other releases and of apps that no longer exist
 /// are stopped; releases left pending by a controller that stopped mid-deploy are marked failed.
+/// Deploying the serving release again is how drift is repaired: on Docker missing containers start,
+/// on Kubernetes the release's objects are applied again (a deleted Deployment comes back, a hand-changed
+/// replica count goes back), and the scheduler logs what it had to put back.
 /// </summary>
 public sealed class Reconciler(IServiceScopeFactory scopes, IScheduler scheduler, IOptions<PlatformOptions> platform,
     TimeProvider clock, ILogger<Reconciler> logger) : BackgroundService
@@ -39,7 +42,7 @@ public sealed class Reconciler(IServiceScopeFactory scopes, IScheduler scheduler
 
         var apps = await db.Apps.ToListAsync(ct);
         var known = apps.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
-        foreach (var stray in (await scheduler.ListAsync(null, ct)).Select(p => p.App).Distinct().Where(a => !known.Contains(a)))
+        foreach (var stray in (await scheduler.AppsAsync(ct)).Where(a => !known.Contains(a)))
         {
             logger.LogInformation("Stopping processes of {App}, which no longer exists", stray);
             await scheduler.DestroyAsync(stray, ct);
@@ -56,6 +59,11 @@ public sealed class Reconciler(IServiceScopeFactory scopes, IScheduler scheduler
             catch (Exception e) when (e is DeploymentFailedException or PaasException)
             {
                 logger.LogWarning("{App} does not run as it should: {Reason}", app.Name, e.Message);
+            }
+            catch (Exception e) when (!ct.IsCancellationRequested)
+            {
+                // One app's trouble (or a backend that refused one call) must not keep the others from being reconciled.
+                logger.LogWarning(e, "Reconciling {App} failed; trying again next time", app.Name);
             }
         }
     }

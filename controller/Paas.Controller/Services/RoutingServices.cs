@@ -117,7 +117,8 @@ public sealed class CertificateService(PaasDbContext db, AppAccess access, Route
 }
 
 /// <summary>The router-facing settings of an app, changed without a release.</summary>
-public sealed class SettingsService(PaasDbContext db, IScheduler scheduler, RouteTableService routes, Activity activity, TimeProvider clock)
+public sealed class SettingsService(PaasDbContext db, IScheduler scheduler, RouteTableService routes, Activity activity, TimeProvider clock,
+    AppLocks locks, Deployer deployer)
 {
     public async Task<AppSettings> GetAsync(App app, CancellationToken ct) =>
         await db.Settings.SingleOrDefaultAsync(s => s.AppId == app.Id, ct) ?? await CreateAsync(app, ct);
@@ -139,6 +140,16 @@ public sealed class SettingsService(PaasDbContext db, IScheduler scheduler, Rout
         await db.SaveChangesAsync(ct);
         routes.Invalidate();
         return settings;
+    }
+
+    /// <summary>
+    /// Autoscaling takes effect at once, without a release: the serving release is applied again with the new
+    /// rules (on Kubernetes, its HorizontalPodAutoscalers appear or go).
+    /// </summary>
+    public async Task ApplyAutoscalingAsync(App app, CancellationToken ct)
+    {
+        await using var held = await locks.AcquireAsync(app.Name, ct);
+        await deployer.DeployServingLockedAsync(app, retireOthers: false, ct);
     }
 
     public void RequireAutoscaling()

@@ -24,6 +24,13 @@ public interface IScheduler
     /// <summary>Stops and removes everything the app runs.</summary>
     Task DestroyAsync(string app, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The apps that have anything on the backend, for the reconciler to remove those that no longer exist. By
+    /// default the apps with processes; a backend that keeps more per app (a namespace) lists those too.
+    /// </summary>
+    async Task<IReadOnlyList<string>> AppsAsync(CancellationToken cancellationToken) =>
+        (await ListAsync(null, cancellationToken)).Select(p => p.App).Distinct(StringComparer.Ordinal).ToList();
+
     /// <summary>The processes of one app, or of every app when <paramref name="app"/> is null.</summary>
     Task<IReadOnlyList<AppProcess>> ListAsync(string? app, CancellationToken cancellationToken);
 
@@ -52,8 +59,11 @@ public interface IScheduler
 }
 
 /// <param name="NodeSelection">Tags become node selectors.</param>
-/// <param name="Autoscaling">CPU autoscaling (ps:autoscale) is available.</param>
-public sealed record SchedulerFeatures(bool NodeSelection, bool Autoscaling);
+/// <param name="Autoscaling">CPU autoscaling (autoscale:set) is available.</param>
+/// <param name="BalancedWebEndpoint">Every ready web process of an app reports the same endpoint, one address that
+/// balances between them whatever release they run (a Kubernetes Service). The backend, not the route table, then
+/// decides which processes get traffic: during a rolling update old and new ones serve side by side.</param>
+public sealed record SchedulerFeatures(bool NodeSelection, bool Autoscaling, bool BalancedWebEndpoint = false);
 
 /// <summary>A one-off process (`paas run`): the release's image and config, another command.</summary>
 public sealed record OneOffSpec(
@@ -85,6 +95,7 @@ public sealed record LogLine(DateTimeOffset Time, string Source, string Text);
 /// <param name="Environment">The app's config plus what the platform sets (PORT).</param>
 /// <param name="Tags">Node selection (Kubernetes node selectors); a single host ignores them.</param>
 /// <param name="PullCredentials">For an image in a private registry.</param>
+/// <param name="Domains">The host names that reach the app, for backends that record them with the app's service.</param>
 public sealed record DeploymentSpec(
     string App,
     int Version,
@@ -92,7 +103,8 @@ public sealed record DeploymentSpec(
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<ProcessSpec> Processes,
     IReadOnlyDictionary<string, string>? Tags = null,
-    RegistryCredentials? PullCredentials = null)
+    RegistryCredentials? PullCredentials = null,
+    IReadOnlyList<string>? Domains = null)
 {
     /// <summary>The port web processes listen on, passed as $PORT.</summary>
     public const int WebPort = 5000;
@@ -102,13 +114,16 @@ public sealed record DeploymentSpec(
 /// <param name="Healthcheck">Readiness decides when a process gets traffic and counts as deployed; liveness restarts it.
 /// Without a readiness check, web is ready when its port accepts a connection.</param>
 /// <param name="TerminationGraceSeconds">Between SIGTERM and SIGKILL when the process stops.</param>
+/// <param name="Autoscale">CPU autoscaling between a minimum and a maximum; the backend then owns the count and
+/// <paramref name="Replicas"/> is ignored. Only for backends whose <see cref="SchedulerFeatures.Autoscaling"/> is true.</param>
 public sealed record ProcessSpec(
     string Type,
     string? Command,
     int Replicas,
     ResourceLimits? Limits = null,
     Healthcheck? Healthcheck = null,
-    int? TerminationGraceSeconds = null);
+    int? TerminationGraceSeconds = null,
+    Autoscale? Autoscale = null);
 
 /// <summary>One running (or failing) process of an app.</summary>
 /// <param name="Name">"&lt;app&gt;-&lt;type&gt;-&lt;suffix&gt;", unique on the backend.</param>
@@ -133,3 +148,9 @@ public enum ProcessState
 }
 
 public sealed class DeploymentFailedException(string message) : Exception(message);
+
+/// <summary>
+/// The backend could not be reached, or refused the platform's own request (e.g. its Kubernetes account lacks a
+/// permission): an operator's problem rather than the app's. The message says what was asked and what answered.
+/// </summary>
+public sealed class SchedulerUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,6 +1,7 @@
 using Docker.DotNet;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Paas.Builder.Buildpacks;
 using Paas.Builder.Builds;
 using Paas.Builder.Git;
 using Paas.Contracts;
@@ -21,7 +22,10 @@ public static class BuilderHosting
         services.AddSingleton<IDockerClient>(sp =>
             new DockerClientConfiguration(new Uri(sp.GetRequiredService<IOptions<BuilderOptions>>().Value.DockerHost)).CreateClient());
         services.AddSingleton<ImageBuilder>();
+        services.AddSingleton<BuildpackBuilder>();
+        services.AddSingleton<BuildpackFetcher>();
         services.AddScoped<BuildPipeline>();
+        services.AddHostedService<Ssh.SshReceiver>();
         services.AddHttpClient<ControllerClient>((sp, http) =>
         {
             http.BaseAddress = new Uri(sp.GetRequiredService<IOptions<BuilderOptions>>().Value.ControllerUrl);

@@ -1,5 +1,9 @@
 using Paas.Builder;
+using Paas.Builder.Ssh;
 using Paas.Hosting;
+
+// sshd runs this same program as its AuthorizedKeysCommand and forced command (see SshRelay).
+if (SshRelay.Handles(args)) return await SshRelay.RunAsync(args);
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddPaasDefaults();
@@ -8,3 +12,4 @@ builder.AddBuilder();
 var app = builder.Build();
 app.MapBuilder();
 await app.RunAsync();
+return 0;

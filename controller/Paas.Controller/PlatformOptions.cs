@@ -27,7 +27,11 @@ public sealed class PlatformOptions
 
     /// <summary>How long old processes keep running after the route switched, so routers pick up the change.</summary>
     [ConfigurationKeyName("PAAS_DRAIN_SECONDS")]
-    public double DrainSeconds { get; set; } = 1.5;
+    public double DrainSeconds { get; set; } = 3;
+
+    /// <summary>A one-off process (`paas run`) running longer is stopped, with exit code 124.</summary>
+    [ConfigurationKeyName("PAAS_RUN_TIMEOUT")]
+    public double RunTimeoutSeconds { get; set; } = 1800;
 
     [ConfigurationKeyName("PAAS_SCHEDULER")]
     public string Scheduler { get; set; } = "docker";

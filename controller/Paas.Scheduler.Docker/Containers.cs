@@ -121,7 +121,7 @@ internal sealed class Containers(IDockerClient docker)
         }
     }
 
-    public async Task EnsureImageAsync(string image, CancellationToken ct)
+    public async Task EnsureImageAsync(string image, RegistryCredentials? credentials, CancellationToken ct)
     {
         try
         {
@@ -132,13 +132,29 @@ internal sealed class Containers(IDockerClient docker)
             var (repository, tag) = SplitImage(image);
             try
             {
-                await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, null, new Progress<JSONMessage>(), ct);
+                var auth = credentials is null ? null : new AuthConfig
+                {
+                    Username = credentials.Username,
+                    Password = credentials.Password,
+                    ServerAddress = RegistryOf(repository),
+                };
+                await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, auth, new Progress<JSONMessage>(), ct);
             }
             catch (DockerApiException e)
             {
-                throw new DeploymentFailedException($"Could not pull image {image}: {e.ResponseBody.Trim()}");
+                throw new DeploymentFailedException($"Could not pull image {image}: {DockerErrors.Message(e)}");
             }
         }
+    }
+
+    /// <summary>The registry an image comes from: its first part when that names a host (has '.' or ':', or is localhost), else Docker Hub.</summary>
+    internal static string RegistryOf(string repository)
+    {
+        var slash = repository.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? "" : repository[..slash];
+        return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"
+            ? first
+            : "https://index.docker.io/v1/";
     }
 
     internal static (string Repository, string Tag) SplitImage(string image)

@@ -46,7 +46,7 @@ public sealed class DockerScheduler : IScheduler, IAsyncDisposable, IDisposable
     public async Task DeployAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
         liveness.EnsureRunning();
-        await containers.EnsureImageAsync(spec.Image, cancellationToken);
+        await containers.EnsureImageAsync(spec.Image, spec.PullCredentials, cancellationToken);
         var mine = (await containers.ListProcessesAsync(spec.App, cancellationToken))
             .Where(c => ContainerLabels.Version(c.Labels) == spec.Version).ToList();
         var started = new List<(NewContainer Container, ProcessSpec Process)>();
@@ -124,7 +124,7 @@ public sealed class DockerScheduler : IScheduler, IAsyncDisposable, IDisposable
             .Where(c => byType.ContainsKey(ContainerLabels.TypeOf(c.Labels)))
             .ToList();
         if (chosen.Count == 0) return [];
-        await containers.EnsureImageAsync(spec.Image, cancellationToken);
+        await containers.EnsureImageAsync(spec.Image, spec.PullCredentials, cancellationToken);
         try
         {
             var replaced = await Task.WhenAll(chosen
@@ -201,7 +201,7 @@ public sealed class DockerScheduler : IScheduler, IAsyncDisposable, IDisposable
     }
 
     private static DeploymentFailedException Refused(DeploymentSpec spec, DockerApiException e) =>
-        new($"The Docker engine refused to run {spec.App} v{spec.Version}: {e.ResponseBody.Trim()}");
+        new($"The Docker engine refused to run {spec.App} v{spec.Version}: {DockerErrors.Message(e)}");
 
     /// <summary>A container that never started: no inspection needed.</summary>
     private static AppProcess ToProcess(ContainerListResponse c) =>

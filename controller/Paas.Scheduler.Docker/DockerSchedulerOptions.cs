@@ -20,7 +20,7 @@ public sealed class DockerSchedulerOptions
     /// How long a web process replaced by a restart (or scaled away) keeps serving after it left the route
     /// table, so routers have picked up the change before it stops (PAAS_DRAIN_SECONDS, as for deploys).
     /// </summary>
-    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(1.5);
+    public TimeSpan DrainDelay { get; init; } = TimeSpan.FromSeconds(3);
 }
 
 public static class DockerSchedulerRegistration
@@ -31,7 +31,7 @@ public static class DockerSchedulerRegistration
         {
             Host = configuration["DOCKER_HOST"] is { Length: > 0 } host ? host : "unix:///var/run/docker.sock",
             ReadyTimeout = TimeSpan.FromSeconds(Seconds(configuration["PAAS_DEPLOY_TIMEOUT"]) ?? 60),
-            DrainDelay = TimeSpan.FromSeconds(Seconds(configuration["PAAS_DRAIN_SECONDS"]) ?? 1.5),
+            DrainDelay = TimeSpan.FromSeconds(Seconds(configuration["PAAS_DRAIN_SECONDS"]) ?? 3),
         };
         services.AddSingleton(options);
         services.AddSingleton<IDockerClient>(_ => new DockerClientConfiguration(new Uri(options.Host)).CreateClient());

@@ -20,7 +20,7 @@ internal sealed class OneOffRun(IDockerClient docker, Containers containers, ILo
     public async Task<int> RunAsync(OneOffSpec spec, Func<string, Task> output, CancellationToken ct)
     {
         var timeout = spec.Timeout ?? DefaultTimeout;
-        await containers.EnsureImageAsync(spec.Image, ct);
+        await containers.EnsureImageAsync(spec.Image, spec.PullCredentials, ct);
         var container = await containers.CreateAsync($"{spec.App}-{ContainerLabels.OneOffType}", ContainerLabels.OneOffType,
             ContainerSpecs.ForOneOff(spec), ct);
         var relay = new OutputRelay(output);

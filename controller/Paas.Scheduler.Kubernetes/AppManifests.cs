@@ -29,20 +29,21 @@ public sealed record AppObjects(
 /// </summary>
 public static class AppManifests
 {
-    public static AppObjects For(DeploymentSpec spec)
+    /// <param name="platform">This platform's name on the cluster (<see cref="Names.PlatformLabel"/>).</param>
+    public static AppObjects For(DeploymentSpec spec, string platform = Names.DefaultPlatform)
     {
-        var secrets = new List<V1Secret> { ReleaseSecret(spec.App, spec.Version, spec.Environment) };
-        var registry = RegistrySecret(spec);
+        var secrets = new List<V1Secret> { ReleaseSecret(spec.App, spec.Version, spec.Environment, platform) };
+        var registry = RegistrySecret(spec, platform);
         if (registry is not null) secrets.Add(registry);
         var deployments = spec.Processes.OrderBy(p => p.Type, StringComparer.Ordinal)
-            .Select(p => Deployment(spec, p, registry is not null)).ToList();
+            .Select(p => Deployment(spec, p, registry is not null, platform)).ToList();
         var web = spec.Processes.Any(p => p.Type == ProcessTypes.Web);
         var autoscalers = spec.Processes.Where(p => p.Autoscale is not null).OrderBy(p => p.Type, StringComparer.Ordinal)
-            .Select(p => Autoscaler(spec, p)).ToList();
-        return new AppObjects(Namespace(spec.App), secrets, deployments, web ? Service(spec) : null, autoscalers);
+            .Select(p => Autoscaler(spec, p, platform)).ToList();
+        return new AppObjects(Namespace(spec.App, platform), secrets, deployments, web ? Service(spec, platform) : null, autoscalers);
     }
 
-    public static V1Namespace Namespace(string app) => new()
+    public static V1Namespace Namespace(string app, string platform) => new()
     {
         ApiVersion = "v1",
         Kind = V1Namespace.KubeKind,
@@ -54,6 +55,7 @@ public static class AppManifests
                 [Names.AppLabel] = app,
                 [Names.HeritageLabel] = Names.Heritage,
                 [Names.ManagedByLabel] = Names.Heritage,
+                [Names.PlatformLabel] = platform,
             },
         },
     };
@@ -62,11 +64,11 @@ public static class AppManifests
     /// The release's environment. Values go in <c>data</c> (base64 of UTF-8), not <c>stringData</c>: the API
     /// server never stores stringData, so applying it again would always look like a change.
     /// </summary>
-    public static V1Secret ReleaseSecret(string app, int version, IReadOnlyDictionary<string, string> environment) => new()
+    public static V1Secret ReleaseSecret(string app, int version, IReadOnlyDictionary<string, string> environment, string platform) => new()
     {
         ApiVersion = "v1",
         Kind = V1Secret.KubeKind,
-        Metadata = Meta(Names.ReleaseSecret(app, version), app, Labels(app, null, version)),
+        Metadata = Meta(Names.ReleaseSecret(app, version), app, Labels(app, null, version, platform)),
         Type = "Opaque",
         Data = environment.OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value), StringComparer.Ordinal),
@@ -76,11 +78,9 @@ public static class AppManifests
     /// Deis's registry settings (username, password) as the pull secret the kubelet uses for the app's image;
     /// null when there are none.
     /// </summary>
-    public static V1Secret? RegistrySecret(DeploymentSpec spec)
+    public static V1Secret? RegistrySecret(DeploymentSpec spec, string platform)
     {
-        if (spec.Registry is not { } registry
-            || !registry.TryGetValue("username", out var username) || !registry.TryGetValue("password", out var password))
-            return null;
+        if (spec.PullCredentials is not { Username: var username, Password: var password }) return null;
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));
         var config = new Dictionary<string, object>
         {
@@ -93,7 +93,7 @@ public static class AppManifests
         {
             ApiVersion = "v1",
             Kind = V1Secret.KubeKind,
-            Metadata = Meta(Names.RegistrySecret(spec.App), spec.App, Labels(spec.App, null, spec.Version)),
+            Metadata = Meta(Names.RegistrySecret(spec.App), spec.App, Labels(spec.App, null, spec.Version, platform)),
             Type = "kubernetes.io/dockerconfigjson",
             Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = JsonSerializer.SerializeToUtf8Bytes(config) },
         };
@@ -110,9 +110,9 @@ public static class AppManifests
             : "https://index.docker.io/v1/";
     }
 
-    public static V1Deployment Deployment(DeploymentSpec spec, ProcessSpec process, bool registrySecret)
+    public static V1Deployment Deployment(DeploymentSpec spec, ProcessSpec process, bool registrySecret, string platform)
     {
-        var labels = Labels(spec.App, process.Type, spec.Version);
+        var labels = Labels(spec.App, process.Type, spec.Version, platform);
         return new V1Deployment
         {
             ApiVersion = "apps/v1",
@@ -142,9 +142,9 @@ public static class AppManifests
     }
 
     /// <summary>The Service the router reaches web processes through: port 80 to $PORT.</summary>
-    public static V1Service Service(DeploymentSpec spec)
+    public static V1Service Service(DeploymentSpec spec, string platform)
     {
-        var metadata = Meta(Names.Service(spec.App), spec.App, Labels(spec.App, ProcessTypes.Web, spec.Version));
+        var metadata = Meta(Names.Service(spec.App), spec.App, Labels(spec.App, ProcessTypes.Web, spec.Version, platform));
         if (spec.Domains is { Count: > 0 } domains)
             metadata.Annotations = new Dictionary<string, string> { [Names.DomainsAnnotation] = string.Join(",", domains.Order(StringComparer.Ordinal)) };
         return new V1Service
@@ -162,14 +162,14 @@ public static class AppManifests
         };
     }
 
-    public static V1HorizontalPodAutoscaler Autoscaler(DeploymentSpec spec, ProcessSpec process)
+    public static V1HorizontalPodAutoscaler Autoscaler(DeploymentSpec spec, ProcessSpec process, string platform)
     {
         var rule = process.Autoscale ?? throw new ArgumentException($"{process.Type} is not autoscaled.", nameof(process));
         return new V1HorizontalPodAutoscaler
         {
             ApiVersion = "autoscaling/v1",
             Kind = V1HorizontalPodAutoscaler.KubeKind,
-            Metadata = Meta(Names.Autoscaler(spec.App, process.Type), spec.App, Labels(spec.App, process.Type, spec.Version)),
+            Metadata = Meta(Names.Autoscaler(spec.App, process.Type), spec.App, Labels(spec.App, process.Type, spec.Version, platform)),
             Spec = new V1HorizontalPodAutoscalerSpec
             {
                 ScaleTargetRef = new V1CrossVersionObjectReference
@@ -186,9 +186,9 @@ public static class AppManifests
     }
 
     /// <summary>A one-off process (`paas run`): never restarted, stopped after its deadline.</summary>
-    public static V1Pod OneOff(OneOffSpec spec, string name, TimeSpan deadline, bool registrySecret)
+    public static V1Pod OneOff(OneOffSpec spec, string name, TimeSpan deadline, bool registrySecret, string platform)
     {
-        var labels = Labels(spec.App, Names.OneOffType, spec.Version);
+        var labels = Labels(spec.App, Names.OneOffType, spec.Version, platform);
         labels[Names.OneOffLabel] = "true";
         var pod = PodSpec(spec.App, spec.Version, spec.Image, Names.OneOffType, spec.Command, spec.Limits, null, registrySecret, null, null, web: false);
         pod.RestartPolicy = "Never";
@@ -293,22 +293,18 @@ public static class AppManifests
     public static Dictionary<string, string> Selector(string app, string type) =>
         new(StringComparer.Ordinal) { [Names.AppLabel] = app, [Names.TypeLabel] = type };
 
-    public static Dictionary<string, string> Labels(string app, string? type, int version)
+    public static Dictionary<string, string> Labels(string app, string? type, int version, string platform)
     {
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [Names.AppLabel] = app,
-            [Names.HeritageLabel] = Names.Heritage,
-            [Names.VersionLabel] = Names.Release(version),
-            [Names.NameLabel] = app,
-            [Names.KubernetesVersionLabel] = Names.Release(version),
-            [Names.ManagedByLabel] = Names.Heritage,
-        };
-        if (type is not null)
-        {
-            labels[Names.TypeLabel] = type;
-            labels[Names.ComponentLabel] = type;
-        }
+        // Deis's labels first, then the recommended ones; the order is only for people reading the manifests.
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal) { [Names.AppLabel] = app };
+        if (type is not null) labels[Names.TypeLabel] = type;
+        labels[Names.VersionLabel] = Names.Release(version);
+        labels[Names.HeritageLabel] = Names.Heritage;
+        labels[Names.NameLabel] = app;
+        if (type is not null) labels[Names.ComponentLabel] = type;
+        labels[Names.KubernetesVersionLabel] = Names.Release(version);
+        labels[Names.ManagedByLabel] = Names.Heritage;
+        labels[Names.PlatformLabel] = platform;
         return labels;
     }
 

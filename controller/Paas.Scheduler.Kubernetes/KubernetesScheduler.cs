@@ -29,7 +29,7 @@ public sealed class KubernetesScheduler : IScheduler
         this.options = options;
         this.logger = logger;
         api = new KubernetesApi(client, options.CallTimeout);
-        namespaces = new AppNamespaces(api);
+        namespaces = new AppNamespaces(api, options.Platform);
         rollouts = new Rollouts(api, options);
         logs = new PodLogs(api);
         oneOffs = new OneOffPods(api, options, rollouts, logger);
@@ -41,7 +41,7 @@ public sealed class KubernetesScheduler : IScheduler
 
     public async Task DeployAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
-        var objects = AppManifests.For(spec);
+        var objects = AppManifests.For(spec, options.Platform);
         try
         {
             await namespaces.EnsureAsync(spec.App, cancellationToken);
@@ -183,7 +183,7 @@ public sealed class KubernetesScheduler : IScheduler
     private async Task<IList<V1Pod>> PodsAsync(string? app, CancellationToken ct) =>
         app is null
             ? (await api.CallAsync("list the pods of every app", ct,
-                () => api.Client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: Names.Processes, cancellationToken: ct))).Items
+                () => api.Client.CoreV1.ListPodForAllNamespacesAsync(labelSelector: Names.ProcessesOf(options.Platform), cancellationToken: ct))).Items
             : (await api.CallAsync($"list the pods of {app}", ct,
                 () => api.Client.CoreV1.ListNamespacedPodAsync(Names.Namespace(app), labelSelector: Names.Processes, cancellationToken: ct))).Items;
 
@@ -197,7 +197,7 @@ public sealed class KubernetesScheduler : IScheduler
             return apps.ToDictionary(a => a, a => $"{Names.Service(a)}.{Names.Namespace(a)}.svc.{options.ClusterDomain}:80", StringComparer.Ordinal);
         var services = app is null
             ? await api.CallAsync("list the Services of every app", ct,
-                () => api.Client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: Names.Everything, cancellationToken: ct))
+                () => api.Client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: Names.EverythingOf(options.Platform), cancellationToken: ct))
             : await api.CallAsync($"list the Services of {app}", ct,
                 () => api.Client.CoreV1.ListNamespacedServiceAsync(Names.Namespace(app), labelSelector: Names.Everything, cancellationToken: ct));
         return services.Items

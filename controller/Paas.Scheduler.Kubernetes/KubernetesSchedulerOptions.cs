@@ -30,6 +30,9 @@ public sealed class KubernetesSchedulerOptions
     /// <summary>The cluster's DNS domain, for <see cref="ServiceAddress.Dns"/>.</summary>
     public string ClusterDomain { get; init; } = "cluster.local";
 
+    /// <summary>This platform's name on the cluster (PAAS_K8S_PLATFORM), for clusters several platforms share.</summary>
+    public string Platform { get; init; } = Names.DefaultPlatform;
+
     /// <summary>Longest a single API call may take (streams excepted).</summary>
     public TimeSpan CallTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
@@ -52,6 +55,7 @@ public static class KubernetesSchedulerRegistration
                 null or "" => inCluster ? ServiceAddress.Dns : ServiceAddress.ClusterIp,
                 var other => throw new InvalidOperationException($"PAAS_K8S_SERVICE_ADDRESS must be 'cluster-ip' or 'dns' (got '{other}')."),
             },
+            Platform = Platform(configuration["PAAS_K8S_PLATFORM"]),
         };
         services.AddSingleton(options);
         services.AddSingleton<IKubernetes>(_ =>
@@ -79,6 +83,16 @@ public static class KubernetesSchedulerRegistration
             ? KubernetesClientConfiguration.BuildConfigFromConfigFile(home)
             : throw new InvalidOperationException(
                 "PAAS_SCHEDULER=kubernetes needs a cluster: set KUBECONFIG, run the controller in a cluster, or provide ~/.kube/config.");
+    }
+
+    /// <summary>A label value: up to 63 letters, digits, '-', '_' or '.', starting and ending with a letter or digit.</summary>
+    private static string Platform(string? name)
+    {
+        if (string.IsNullOrEmpty(name)) return Names.DefaultPlatform;
+        if (name.Length > 63 || !char.IsAsciiLetterOrDigit(name[0]) || !char.IsAsciiLetterOrDigit(name[^1])
+            || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            throw new InvalidOperationException($"PAAS_K8S_PLATFORM must be a Kubernetes label value (letters, digits, '-', '_', '.'; at most 63); got '{name}'.");
+        return name;
     }
 
     private static double? Seconds(string? text) =>

@@ -24,6 +24,14 @@ public static class Names
     public const string ComponentLabel = "app.kubernetes.io/component";
     public const string KubernetesVersionLabel = "app.kubernetes.io/version";
 
+    /// <summary>
+    /// Which Paas platform made the object: several may share a cluster (a test platform next to a real one), and
+    /// each must neither list nor remove the others' apps. PAAS_K8S_PLATFORM, "paas" by default.
+    /// </summary>
+    public const string PlatformLabel = "paas/platform";
+
+    public const string DefaultPlatform = "paas";
+
     /// <summary>Marks one-off pods (`paas run`), which are never app processes.</summary>
     public const string OneOffLabel = "paas/one-off";
 
@@ -35,11 +43,17 @@ public static class Names
     /// <summary>The host names that reach the app, on its Service (Deis kept them there for its router).</summary>
     public const string DomainsAnnotation = "paas/domains";
 
-    /// <summary>Everything Paas made.</summary>
+    /// <summary>Everything Paas made in an app's namespace (which is the platform's own).</summary>
     public const string Everything = HeritageLabel + "=" + Heritage;
 
-    /// <summary>App processes: everything of Paas's that is a pod, except one-offs.</summary>
+    /// <summary>An app's processes: the pods of its namespace, except one-offs.</summary>
     public const string Processes = Everything + ",!" + OneOffLabel;
+
+    /// <summary>Everything this platform made, in any namespace.</summary>
+    public static string EverythingOf(string platform) => $"{Everything},{PlatformLabel}={platform}";
+
+    /// <summary>The processes of every app of this platform.</summary>
+    public static string ProcessesOf(string platform) => $"{EverythingOf(platform)},!{OneOffLabel}";
 
     public static string Namespace(string app) => app;
 

@@ -25,7 +25,7 @@ internal sealed class OneOffPods(KubernetesApi api, KubernetesSchedulerOptions o
         var timeout = spec.Timeout ?? DefaultTimeout;
         var ns = Names.Namespace(spec.App);
         // The release's config is the environment; applying its Secret again changes nothing when it is there.
-        await api.ApplyAsync(AppManifests.ReleaseSecret(spec.App, spec.Version, spec.Environment), ct);
+        await api.ApplyAsync(AppManifests.ReleaseSecret(spec.App, spec.Version, spec.Environment, options.Platform), ct);
         var registry = await api.ReadAsync($"read Secret {ns}/{Names.RegistrySecret(spec.App)}", ct,
             () => api.Client.CoreV1.ReadNamespacedSecretAsync(Names.RegistrySecret(spec.App), ns, cancellationToken: ct));
         var pod = await CreateAsync(spec, timeout, registry is not null, ct);
@@ -72,7 +72,8 @@ internal sealed class OneOffPods(KubernetesApi api, KubernetesSchedulerOptions o
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 0; ; attempt++)
         {
-            var manifest = AppManifests.OneOff(spec, $"{spec.App}-{Names.OneOffType}-{Suffix()}", timeout + TimeSpan.FromMinutes(1), registrySecret);
+            var manifest = AppManifests.OneOff(spec, $"{spec.App}-{Names.OneOffType}-{Suffix()}", timeout + TimeSpan.FromMinutes(1), registrySecret,
+                options.Platform);
             try
             {
                 return await api.CallAsync($"create pod {ns}/{manifest.Metadata.Name}", ct,

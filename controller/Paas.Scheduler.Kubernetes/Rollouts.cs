@@ -107,6 +107,10 @@ internal sealed class Rollouts(KubernetesApi api, KubernetesSchedulerOptions opt
         text.Append(": ").Append(State(pod, container)).Append('.');
         var warnings = await WarningsAsync(pod, ct);
         if (warnings.Count > 0) text.Append("\nKubernetes said: ").AppendJoin("\n  ", warnings);
+        if (container is null && pod.Spec?.NodeSelector is { Count: > 0 } selector)
+            text.Append("\nIts tags select nodes labelled ")
+                .AppendJoin(", ", selector.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => $"{t.Key}={t.Value}"))
+                .Append(": does a node have them (kubectl get nodes --show-labels)?");
         if (container?.State?.Running is not null && !container.Ready && type == ProcessTypes.Web
             && pod.Spec?.Containers?.FirstOrDefault()?.ReadinessProbe?.TcpSocket is not null)
             text.Append(CultureInfo.InvariantCulture, $"\nDoes it listen on $PORT ({DeploymentSpec.WebPort})?");

@@ -1,7 +1,7 @@
 # Installs what Paas needs from Debian's archive, only what is missing (idempotent).
 # Used by scripts/up and scripts/test, so a fresh machine needs nothing else but the .NET SDK.
 
-PAAS_PACKAGES=(docker.io docker-registry busybox-static rabbitmq-server git curl iproute2 iptables ca-certificates openssh-client)
+PAAS_PACKAGES=(docker.io docker-registry busybox-static rabbitmq-server git curl iproute2 iptables ca-certificates openssh-client openssh-server debootstrap)
 
 install_packages() {
   local missing=() p

@@ -5,8 +5,11 @@
 #
 # Settings (environment; defaults are the machine platform's):
 #   PAAS_CONTROLLER_PORT 8000, PAAS_BUILDER_PORT 8001, PAAS_ROUTER_PORT 8080, PAAS_ROUTER_TLS_PORT 8443,
-#   PAAS_PG_PORT 5433, PAAS_RABBITMQ_PORT 5672, PAAS_REGISTRY_PORT 5000, PAAS_DOMAIN localhost,
+#   PAAS_SSH_PORT 2222 (git push over SSH; PAAS_SSH_LISTEN 127.0.0.1), PAAS_PG_PORT 5433, PAAS_RABBITMQ_PORT 5672, PAAS_REGISTRY_PORT 5000, PAAS_DOMAIN localhost,
 #   PAAS_CONFIGURATION Release (which build of the components to run), PAAS_REGISTRATION_MODE enabled.
+#   PAAS_SCHEDULER docker|kubernetes; with kubernetes: KUBECONFIG (the cluster), optionally PAAS_K8S_PLATFORM
+#   and PAAS_K8S_SERVICE_ADDRESS. The choice is kept in STATE/scheduler, so a later start without these
+#   variables runs the apps where they already run.
 # Writes STATE/env: the addresses of everything, as KEY=VALUE lines.
 
 PAAS_REPO=${PAAS_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
@@ -17,6 +20,7 @@ platform_settings() {
   BUILDER_PORT=${PAAS_BUILDER_PORT:-8001}
   ROUTER_PORT=${PAAS_ROUTER_PORT:-8080}
   ROUTER_TLS_PORT=${PAAS_ROUTER_TLS_PORT:-8443}
+  SSH_PORT=${PAAS_SSH_PORT:-2222}
   PG_PORT=${PAAS_PG_PORT:-5433}
   RABBITMQ_PORT=${PAAS_RABBITMQ_PORT:-5672}
   REGISTRY_PORT=${PAAS_REGISTRY_PORT:-5000}
@@ -61,9 +65,39 @@ component_wait() { # state name port
   svc_die "$2 did not become healthy on port $3 (log: $1/logs/$2.log)"
 }
 
+# Where apps run: from the environment, else as the platform in STATE last ran them (STATE/scheduler).
+scheduler_settings() { # state
+  local file="$1/scheduler"
+  if [ -z "${PAAS_SCHEDULER:-}" ] && [ -f "$file" ]; then
+    # shellcheck disable=SC1090
+    set -a; . "$file"; set +a
+  fi
+  PAAS_SCHEDULER=${PAAS_SCHEDULER:-docker}
+  case "$PAAS_SCHEDULER" in
+    docker) ;;
+    kubernetes)
+      [ -n "${KUBECONFIG:-}" ] || svc_die "PAAS_SCHEDULER=kubernetes needs KUBECONFIG=FILE (the cluster the apps run on)"
+      KUBECONFIG=$(readlink -f "$KUBECONFIG")
+      [ -f "$KUBECONFIG" ] || svc_die "KUBECONFIG $KUBECONFIG does not exist"
+      export KUBECONFIG ;;
+    *) svc_die "PAAS_SCHEDULER must be docker or kubernetes (got $PAAS_SCHEDULER)" ;;
+  esac
+  export PAAS_SCHEDULER
+  mkdir -p "$1"
+  {
+    echo "PAAS_SCHEDULER=$PAAS_SCHEDULER"
+    if [ "$PAAS_SCHEDULER" = kubernetes ]; then
+      echo "KUBECONFIG=$KUBECONFIG"
+      [ -z "${PAAS_K8S_PLATFORM:-}" ] || echo "PAAS_K8S_PLATFORM=$PAAS_K8S_PLATFORM"
+      [ -z "${PAAS_K8S_SERVICE_ADDRESS:-}" ] || echo "PAAS_K8S_SERVICE_ADDRESS=$PAAS_K8S_SERVICE_ADDRESS"
+    fi
+  } >"$file"
+}
+
 platform_start() { # state
   local state=$1
   platform_settings
+  scheduler_settings "$state"
   mkdir -p "$state/logs" "$state/run"; chmod 755 "$state"
   local token_file="$state/service-token"
   [ -s "$token_file" ] || { head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$token_file"; chmod 600 "$token_file"; }
@@ -79,6 +113,7 @@ platform_start() { # state
   [ $failed = 0 ] || svc_die "a service did not start; see the messages above"
   local docker_host; docker_host=$(sed -n 's/^DOCKER_HOST=//p' "$state/run/docker-host")
   base_image "$docker_host"
+  stack_image "$docker_host"
 
   local database="Host=127.0.0.1;Port=$PG_PORT;Database=paas;Username=paas"
   local rabbit="amqp://guest:guest@127.0.0.1:$RABBITMQ_PORT/"
@@ -87,11 +122,14 @@ platform_start() { # state
   component_start "$state" controller "$CONTROLLER_PORT" \
     PAAS_DATABASE="$database" PAAS_RABBITMQ="$rabbit" DOCKER_HOST="$docker_host" PAAS_SERVICE_TOKEN="$token" \
     PAAS_DOMAIN="$DOMAIN" PAAS_BUILDER_URL="$builder_url" PAAS_ROUTER_PORT="$ROUTER_PORT" \
-    PAAS_REGISTRATION_MODE="${PAAS_REGISTRATION_MODE:-enabled}" PAAS_SCHEDULER="${PAAS_SCHEDULER:-docker}" \
-    ${KUBECONFIG:+KUBECONFIG="$KUBECONFIG"}
+    PAAS_REGISTRATION_MODE="${PAAS_REGISTRATION_MODE:-enabled}" PAAS_SCHEDULER="$PAAS_SCHEDULER" \
+    ${KUBECONFIG:+KUBECONFIG="$KUBECONFIG"} ${PAAS_K8S_PLATFORM:+PAAS_K8S_PLATFORM="$PAAS_K8S_PLATFORM"} \
+    ${PAAS_K8S_SERVICE_ADDRESS:+PAAS_K8S_SERVICE_ADDRESS="$PAAS_K8S_SERVICE_ADDRESS"}
+  sshd_start "$state/ssh" "$SSH_PORT" "$(component_dll builder)"
   component_start "$state" builder "$BUILDER_PORT" \
     PAAS_RABBITMQ="$rabbit" DOCKER_HOST="$docker_host" PAAS_SERVICE_TOKEN="$token" PAAS_CONTROLLER_URL="$controller_url" \
-    PAAS_REGISTRY="127.0.0.1:$REGISTRY_PORT" PAAS_GIT_ROOT="$state/git"
+    PAAS_REGISTRY="127.0.0.1:$REGISTRY_PORT" PAAS_GIT_ROOT="$state/git" PAAS_SSH_SOCKET="$state/ssh/sock/builder.sock" \
+    ${PAAS_BUILD_TIMEOUT:+PAAS_BUILD_TIMEOUT="$PAAS_BUILD_TIMEOUT"} ${PAAS_MAX_PUSH_MB:+PAAS_MAX_PUSH_MB="$PAAS_MAX_PUSH_MB"}
   component_start "$state" router "$ROUTER_PORT" \
     PAAS_CONTROLLER_URL="$controller_url" PAAS_SERVICE_TOKEN="$token" \
     PAAS_ROUTER_HTTPS_URL="https://127.0.0.1:$ROUTER_TLS_PORT"
@@ -105,6 +143,7 @@ PAAS_BUILDER_URL=$builder_url
 PAAS_ROUTER_URL=http://127.0.0.1:$ROUTER_PORT
 PAAS_ROUTER_PORT=$ROUTER_PORT
 PAAS_ROUTER_TLS_PORT=$ROUTER_TLS_PORT
+PAAS_SSH_PORT=$SSH_PORT
 PAAS_DOMAIN=$DOMAIN
 PAAS_DATABASE=$database
 PAAS_RABBITMQ=$rabbit
@@ -112,12 +151,14 @@ PAAS_REGISTRY=127.0.0.1:$REGISTRY_PORT
 DOCKER_HOST=$docker_host
 PAAS_SERVICE_TOKEN=$token
 PAAS_CLI_DLL=$(component_dll cli)
+PAAS_SCHEDULER=$PAAS_SCHEDULER
 EOF
 }
 
 platform_stop() { # state [--keep-containers]
   local state=$1 name
   for name in router builder controller; do stop_pid "$state/run/$name.pid" 15; done
+  sshd_stop "$state/ssh"
   registry_stop "$state/registry"
   dockerd_stop "$state/docker" "${2:-}"
   rabbitmq_stop "$state/rabbitmq"

@@ -20,16 +20,16 @@ free_port() {
   svc_die "no free port found"
 }
 
-port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+port_open() { (exec 3<>"/dev/tcp/${2:-127.0.0.1}/$1") 2>/dev/null; }
 
-wait_port() { # port seconds what logfile
+wait_port() { # port seconds what logfile [address]
   local i
   for i in $(seq 1 $(($2 * 10))); do
-    port_open "$1" && return 0
+    port_open "$1" "${5:-127.0.0.1}" && return 0
     sleep 0.1
   done
   [ -n "${4:-}" ] && tail -n 30 "$4" >&2
-  svc_die "$3 did not listen on 127.0.0.1:$1 within $2 s${4:+ (log: $4)}"
+  svc_die "$3 did not listen on ${5:-127.0.0.1}:$1 within $2 s${4:+ (log: $4)}"
 }
 
 pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
@@ -97,22 +97,34 @@ rabbitmq_start() { # dir port
   rabbit_bin=$(ls -d /usr/lib/rabbitmq/bin 2>/dev/null) || svc_die "rabbitmq-server is not installed (apt-get install rabbitmq-server)"
   mkdir -p "$dir/mnesia" "$dir/log" "$dir/home"; chmod 755 "$dir"; ensure_traversable "$dir"
   if pid_alive "$dir/rabbitmq.pid" && port_open "$port"; then svc_log "rabbitmq already running ($dir)"; return 0; fi
-  local dist epmd node
-  dist=$(free_port); epmd=$(free_port)
+  local dist epmd node attempt
   node="paas$(echo "$dir" | md5sum | cut -c1-8)"
   printf 'listeners.tcp.default = 127.0.0.1:%s\nloopback_users = none\n' "$port" >"$dir/rabbitmq.conf"
   echo "[]." >"$dir/enabled_plugins"
-  echo "$epmd" >"$dir/epmd.port"
-  chown -R rabbitmq:rabbitmq "$dir"
-  # setsid: the broker outlives the shell that started it; its pid is the process group leader.
-  setsid runuser -u rabbitmq -- env HOME="$dir/home" \
-    RABBITMQ_NODENAME="$node@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
-    RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" RABBITMQ_MNESIA_BASE="$dir/mnesia" \
-    RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
-    RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
-    "$rabbit_bin/rabbitmq-server" >"$dir/rabbitmq.out" 2>&1 </dev/null &
-  echo $! >"$dir/rabbitmq.pid"
-  wait_port "$port" 60 RabbitMQ "$dir/rabbitmq.out"
+  # Brokers starting at the same moment can pick the same free epmd/distribution ports and one then dies
+  # with "nodistribution": try again with new ports.
+  for attempt in 1 2 3; do
+    dist=$(free_port); epmd=$(free_port)
+    echo "$epmd" >"$dir/epmd.port"
+    chown -R rabbitmq:rabbitmq "$dir"
+    # setsid: the broker outlives the shell that started it; its pid is the process group leader.
+    setsid runuser -u rabbitmq -- env HOME="$dir/home" \
+      RABBITMQ_NODENAME="$node@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$port" \
+      RABBITMQ_DIST_PORT="$dist" ERL_EPMD_PORT="$epmd" RABBITMQ_MNESIA_BASE="$dir/mnesia" \
+      RABBITMQ_LOG_BASE="$dir/log" RABBITMQ_CONFIG_FILE="$dir/rabbitmq.conf" \
+      RABBITMQ_ENABLED_PLUGINS_FILE="$dir/enabled_plugins" \
+      "$rabbit_bin/rabbitmq-server" >"$dir/rabbitmq.out" 2>&1 </dev/null &
+    echo $! >"$dir/rabbitmq.pid"
+    for _ in $(seq 1 600); do
+      port_open "$port" && return 0
+      pid_alive "$dir/rabbitmq.pid" || break
+      sleep 0.1
+    done
+    svc_log "RabbitMQ did not start (attempt $attempt); retrying with other ports"
+    rabbitmq_stop "$dir"
+  done
+  tail -n 30 "$dir/rabbitmq.out" >&2
+  svc_die "RabbitMQ did not listen on 127.0.0.1:$port (log: $dir/rabbitmq.out)"
 }
 
 rabbitmq_stop() { # dir
@@ -240,3 +252,61 @@ EOF
 }
 
 registry_stop() { stop_pid "$1/registry.pid" 10; }
+
+# The stack image of buildpack apps (paas/stack:bookworm).
+. "$(dirname "${BASH_SOURCE[0]}")/stack.sh"
+
+# --- SSH push (OpenSSH's sshd) ----------------------------------------------------------------
+# sshd on its own port for `git push ssh://git@HOST:PORT/APP.git`. Users log in as "git" with a key
+# added by `paas keys:add`: the AuthorizedKeysCommand (the builder's dll, run by dotnet as user git)
+# asks the builder who owns the key, and each accepted key gets a forced command that relays the git
+# protocol to the builder over its Unix socket in DIR/sock, a directory only root and git can enter.
+ssh_user_ensure() {
+  id git >/dev/null 2>&1 || useradd --system --no-create-home --home-dir / --shell /bin/sh git \
+    || svc_die "cannot create the system user git (for SSH pushes)"
+  # sshd refuses a locked account ('!' password); '*' allows key logins only.
+  [ "$(getent shadow git | cut -d: -f2)" = "*" ] || usermod -p '*' git
+  # sshd changes into the home directory; one that exists keeps "Could not chdir" out of every push.
+  [ -d "$(getent passwd git | cut -d: -f6)" ] || usermod -d / git
+}
+
+sshd_start() { # dir port builder_dll  (the builder listens on DIR/sock/builder.sock)
+  local dir=$1 port=$2 dll=$3
+  [ -x /usr/sbin/sshd ] || svc_die "sshd is not installed (apt-get install openssh-server)"
+  ssh_user_ensure
+  mkdir -p "$dir/sock" /run/sshd; chmod 755 "$dir"
+  chown git "$dir/sock"; chmod 700 "$dir/sock"
+  [ -f "$dir/host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -f "$dir/host_ed25519_key" >/dev/null
+  local dotnet; dotnet=$(readlink -f "$(command -v dotnet)")
+  runuser -u git -- test -r "$dll" || svc_die "user git cannot read $dll, which sshd runs for SSH pushes"
+  cat >"$dir/sshd_config" <<CONF
+Port $port
+ListenAddress ${PAAS_SSH_LISTEN:-127.0.0.1}
+HostKey $dir/host_ed25519_key
+PidFile $dir/sshd.pid
+AllowUsers git
+AuthorizedKeysFile none
+AuthorizedKeysCommand $dotnet $dll ssh-keys $dir/sock/builder.sock %t %k
+AuthorizedKeysCommandUser git
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+PermitRootLogin no
+PermitTTY no
+AllowTcpForwarding no
+AllowAgentForwarding no
+X11Forwarding no
+PrintMotd no
+LogLevel INFO
+CONF
+  if pid_alive "$dir/sshd.pid" && port_open "$port" "${PAAS_SSH_LISTEN:-127.0.0.1}"; then
+    kill -HUP "$(cat "$dir/sshd.pid")"   # re-read the config (the builder's path may have changed)
+  else
+    /usr/sbin/sshd -t -f "$dir/sshd_config" 2>"$dir/sshd.log" || { cat "$dir/sshd.log" >&2; svc_die "sshd refused its configuration"; }
+    /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log" || svc_die "sshd did not start (log: $dir/sshd.log)"
+    wait_port "$port" 10 sshd "$dir/sshd.log" "${PAAS_SSH_LISTEN:-127.0.0.1}"
+  fi
+}
+
+sshd_stop() { stop_pid "$1/sshd.pid" 10; }

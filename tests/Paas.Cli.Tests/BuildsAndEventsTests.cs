@@ -38,9 +38,9 @@ public sealed class BuildsAndEventsTests : CommandTests
         Succeeded(result);
         var lines = result.Stdout.Split('\n');
         Assert.Equal("=== demo Builds", lines[0]);
-        Assert.Matches("^uuid +created +sha/image$", lines[1]);
-        Assert.Equal("b2    2026-11-23T10:00:00Z  registry.example.com/shop:1.4", lines[2]);
-        Assert.Equal("b1    2026-11-23T10:00:00Z  3f2a1c9e", lines[3]);
+        Assert.Matches("^uuid +created +kind +status +sha/image$", lines[1]);
+        Assert.Matches("^b2 +2026-11-23T10:00:00Z +image +registry.example.com/shop:1.4$", lines[2]);
+        Assert.Matches("^b1 +2026-11-23T10:00:00Z +git +3f2a1c9e$", lines[3]);
         using var builds = JsonDocument.Parse(json.Stdout);
         Assert.Equal("image", builds.RootElement[0].GetProperty("kind").GetString());
     }

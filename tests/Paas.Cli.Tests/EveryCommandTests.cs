@@ -53,6 +53,9 @@ public sealed class EveryCommandTests : CommandTests
     [InlineData("tags -a demo", "GET /v2/apps/demo/config/")]
     [InlineData("tags:set a=b -a demo", "POST /v2/apps/demo/config/")]
     [InlineData("tags:unset a -a demo", "POST /v2/apps/demo/config/")]
+    [InlineData("registry -a demo", "GET /v2/apps/demo/config/")]
+    [InlineData("registry:set username=bot password=pw -a demo", "POST /v2/apps/demo/config/")]
+    [InlineData("registry:unset username password -a demo", "POST /v2/apps/demo/config/")]
     [InlineData("perms -a demo", "GET /v2/apps/demo/perms/")]
     [InlineData("perms --admin", "GET /v2/admin/perms/?limit=100")]
     [InlineData("perms:create bob -a demo", "POST /v2/apps/demo/perms/")]
@@ -82,6 +85,9 @@ public sealed class EveryCommandTests : CommandTests
     [InlineData("whitelist:remove 10.0.0.0/8 -a demo", "DELETE /v2/apps/demo/whitelist/")]
     [InlineData("tls -a demo", "GET /v2/apps/demo/tls/")]
     [InlineData("tls:enable -a demo", "POST /v2/apps/demo/tls/")]
+    [InlineData("autoscale -a demo", "GET /v2/apps/demo/settings/")]
+    [InlineData("autoscale:set web --min 1 --max 5 --cpu-percent 80 -a demo", "POST /v2/apps/demo/settings/")]
+    [InlineData("autoscale:unset web -a demo", "POST /v2/apps/demo/settings/")]
     public async Task A_refusal_is_one_error_line_after_the_documented_request(string commandLine, string request)
     {
         Controller.OnAnythingElse(422, new { type = "about:blank", title = "Unprocessable Entity", status = 422, detail = Refusal });

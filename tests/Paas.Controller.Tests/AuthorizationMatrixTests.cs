@@ -87,6 +87,8 @@ public sealed class AuthorizationMatrixTests(PlatformFixture platform)
         { "DELETE", "/v2/admin/perms/no-such-user", null, Level.Admin, true },
         { "GET", "/v2/hooks/routes/", null, Level.Service, true },
         { "GET", "/v2/hooks/key/00:11", null, Level.Service, true },
+        { "POST", "/v2/hooks/config/", """{"receive_user":"nobody","receive_repo":"{app}"}""", Level.Service, true },
+        { "POST", "/v2/hooks/build/", """{"receive_user":"nobody","receive_repo":"{app}","image":""}""", Level.Service, true },
     };
 
     [Theory]

@@ -9,8 +9,15 @@ public sealed class PlatformCollection : ICollectionFixture<EndToEndPlatform>
     public const string Name = "platform";
 }
 
-/// <summary>A short readiness timeout so a deploy whose process never listens fails quickly.</summary>
+/// <summary>
+/// Short limits so the tests of them end quickly: a deploy whose process never listens, a push that is
+/// too large. (A build's time limit is shortened per app with BUILD_TIMEOUT.)
+/// </summary>
 public sealed class EndToEndPlatform : PlatformFixture
 {
-    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?> { ["PAAS_DEPLOY_TIMEOUT"] = "15" };
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["PAAS_DEPLOY_TIMEOUT"] = "15",
+        ["PAAS_MAX_PUSH_MB"] = "5",
+    };
 }

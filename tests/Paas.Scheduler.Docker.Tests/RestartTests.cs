@@ -15,7 +15,7 @@ public sealed class RestartTests(DockerEngine engine)
     public async Task Restarting_everything_replaces_every_process_while_web_keeps_answering()
     {
         // PAAS_DRAIN_SECONDS's default: well over the time the simulated router takes to see a change.
-        await using var scheduler = engine.Scheduler(drain: TimeSpan.FromSeconds(1.5));
+        await using var scheduler = engine.Scheduler(drain: TimeSpan.FromSeconds(3));
         var app = NewApp("restart");
         var spec = Spec(app, 1, Web(replicas: 2), Worker("exec sleep 1000"));
         await scheduler.DeployAsync(spec, default);

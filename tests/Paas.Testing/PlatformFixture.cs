@@ -21,6 +21,7 @@ public class PlatformFixture : IAsyncLifetime
     public string Domain => Env["PAAS_DOMAIN"];
     public string DockerHost => Env["DOCKER_HOST"];
     public string Registry => Env["PAAS_REGISTRY"];
+    public int SshPort => int.Parse(Env["PAAS_SSH_PORT"], System.Globalization.CultureInfo.InvariantCulture);
 
     private Dictionary<string, string?> startEnvironment = [];
 
@@ -30,8 +31,19 @@ public class PlatformFixture : IAsyncLifetime
     /// <summary>Extra settings for this platform (e.g. PAAS_REGISTRATION_MODE), set by derived fixtures.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    /// <summary>Whether "admin" is registered with the paas CLI at start; a derived fixture may leave it to its tests.</summary>
+    protected virtual bool RegisterAdminOnStart => true;
+
+    /// <summary>Why this platform cannot run on this machine (e.g. no Kubernetes cluster); null when it runs. Tests skip with it.</summary>
+    public string? SkipReason { get; protected set; }
+
+    /// <summary>What a derived fixture needs before the platform starts (a cluster); it sets <see cref="SkipReason"/> when that is missing.</summary>
+    protected virtual Task PrepareAsync() => Task.CompletedTask;
+
+    public virtual async Task InitializeAsync()
     {
+        await PrepareAsync();
+        if (SkipReason is not null) return;
         Directory.CreateDirectory(StateDirectory);
         var environment = new Dictionary<string, string?>
         {
@@ -43,11 +55,12 @@ public class PlatformFixture : IAsyncLifetime
             ["PAAS_PG_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PAAS_RABBITMQ_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["PAAS_REGISTRY_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PAAS_SSH_PORT"] = Processes.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["SVC_QUIET"] = "1",
         };
         foreach (var (key, value) in Settings) environment[key] = value;
         startEnvironment = environment;
-        var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, environment, TimeSpan.FromMinutes(5));
+        var started = await Processes.RunAsync(RepoPaths.Script("platform"), ["start", StateDirectory], RepoPaths.Root, environment, TimeSpan.FromMinutes(10));
         if (started.ExitCode != 0)
         {
             var logs = string.Join("\n", Directory.EnumerateFiles(Path.Combine(StateDirectory, "logs")).Select(f => $"--- {f}\n{Tail(f)}"));
@@ -57,11 +70,12 @@ public class PlatformFixture : IAsyncLifetime
         Env = File.ReadAllLines(Path.Combine(StateDirectory, "env"))
             .Select(line => line.Split('=', 2))
             .ToDictionary(parts => parts[0], parts => parts[1]);
-        Admin = await RegisterAsync("admin");
+        if (RegisterAdminOnStart) Admin = await RegisterAsync("admin");
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
+        if (SkipReason is not null) return;
         await StopAsync();
         try
         {

@@ -51,6 +51,14 @@ public sealed class User
     public Task<CommandResult> PaasIn(string cwd, params string[] args) =>
         Processes.RunAsync(CliPath, args, cwd, Environment(), TimeSpan.FromMinutes(3));
 
+    /// <summary>Runs `git ARGS` with extra environment variables (e.g. GIT_SSH_COMMAND for an SSH push).</summary>
+    public Task<CommandResult> GitWith(IReadOnlyDictionary<string, string> extra, string cwd, params string[] args)
+    {
+        var environment = Environment();
+        foreach (var (key, value) in extra) environment[key] = value;
+        return Processes.RunAsync("git", args, cwd, environment, TimeSpan.FromMinutes(5));
+    }
+
     /// <summary>Runs `git ARGS` in <paramref name="cwd"/> with the user's home (and so their credentials).</summary>
     public Task<CommandResult> Git(string cwd, params string[] args) =>
         Processes.RunAsync("git", args, cwd, Environment(), TimeSpan.FromMinutes(5));

@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using MassTransit;
 using Microsoft.Extensions.Options;
+using Paas.Builder.Buildpacks;
 using Paas.Builder.Git;
 using Paas.Contracts;
 using Paas.Domain;
@@ -28,6 +30,9 @@ public sealed record RefUpdate(string OldSha, string NewSha, string Ref)
 /// </summary>
 public sealed class BuildPipeline(
     ImageBuilder images,
+    BuildpackBuilder buildpacks,
+    BuildpackFetcher fetcher,
+    ControllerClient controller,
     IRequestClient<BuildSucceeded> releases,
     IPublishEndpoint bus,
     IOptions<BuilderOptions> options,
@@ -38,14 +43,30 @@ public sealed class BuildPipeline(
     private const string Problem = " !     ";
 
     public async Task<int> RunAsync(PushSession session, IReadOnlyList<RefUpdate> updates, string? quarantine,
-        Func<string, Task> say, CancellationToken ct)
+        Func<string, Task> sayToPusher, CancellationToken ct)
     {
         var phases = new Dictionary<string, double>(StringComparer.Ordinal)
         {
             ["receive"] = Stopwatch.GetElapsedTime(session.StartedTimestamp).TotalSeconds,
         };
+        // Everything the pusher sees is also the build's log, kept with its record.
+        var log = new StringBuilder();
+        async Task say(string line)
+        {
+            lock (log) log.Append(line).Append('\n');
+            await sayToPusher(line);
+        }
+        string Log()
+        {
+            lock (log) return log.ToString();
+        }
+
         var buildId = Guid.NewGuid();
         string? sha = null;
+        var kind = "dockerfile";
+        var timeout = TimeSpan.FromSeconds(options.Value.BuildTimeoutSeconds);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        DirectoryInfo? scratch = null;
         try
         {
             var update = ChooseUpdate(updates);
@@ -53,22 +74,56 @@ public sealed class BuildPipeline(
             sha = update.NewSha;
             var shortSha = sha[..7];
             await say($"{Step}Building {session.App} from {shortSha} (pushed by {session.User})");
+            var config = await controller.GetConfigValuesAsync(session.App, session.User, ct);
+            // An app may shorten its own build time limit (BUILD_TIMEOUT, seconds), never lengthen it.
+            if (config.TryGetValue("BUILD_TIMEOUT", out var own) && double.TryParse(own, NumberStyles.Float, CultureInfo.InvariantCulture, out var ownSeconds)
+                && ownSeconds > 0 && ownSeconds < timeout.TotalSeconds)
+                timeout = TimeSpan.FromSeconds(ownSeconds);
+            limit.CancelAfter(timeout);
 
             var clock = Stopwatch.StartNew();
             await using var context = new FileStream(Path.GetTempFileName(), FileMode.Open, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
             var tree = PushedTree.WriteTar(session.RepositoryPath, quarantine, sha, context);
             foreach (var warning in tree.Warnings) await say($"{Indent}Warning: {warning}");
-            if (!tree.HasDockerfile)
-                throw new BuildFailedException("There is no Dockerfile at the root of the pushed tree. Add one (FROM paas/busybox builds without network access) and push again.");
-            var procfile = tree.Procfile is null ? new Dictionary<string, string>() : Procfile.Parse(tree.Procfile);
+            var procfile = tree.Procfile is null ? new Dictionary<string, string>(StringComparer.Ordinal) : new Dictionary<string, string>(Procfile.Parse(tree.Procfile), StringComparer.Ordinal);
             if (procfile.Count > 0) await say($"{Indent}Procfile declares: {string.Join(", ", procfile.Keys)}");
-            context.Position = 0;
-
             var image = $"{options.Value.Registry}/{session.App}:git-{shortSha}";
-            await say($"{Step}Building image from the Dockerfile");
-            await images.BuildAsync(context, image, line => say(Indent + line), ct);
-            phases["build"] = clock.Elapsed.TotalSeconds;
 
+            if (tree.HasDockerfile)
+            {
+                context.Position = 0;
+                await say($"{Step}Building image from the Dockerfile");
+                await images.BuildAsync(context, image, line => say(Indent + line), limit.Token);
+                phases["build"] = clock.Elapsed.TotalSeconds;
+            }
+            else
+            {
+                kind = "buildpack";
+                var plan = BuildpackPlan.For(config.GetValueOrDefault("BUILDPACK_URL"), tree.Buildpacks);
+                await say(plan.RunMode == BuildpackPlan.Mode.Detect
+                    ? $"{Step}No Dockerfile: building with buildpacks (detecting among {string.Join(", ", plan.Buildpacks.Select(b => b.Name))})"
+                    : $"{Step}No Dockerfile: building with the buildpack{(plan.Buildpacks.Count > 1 ? "s" : "")} named in {plan.Reason}: {string.Join(", ", plan.Buildpacks.Select(b => b.Name))}");
+                scratch = Directory.CreateTempSubdirectory("paas-build-");
+                var resolved = await fetcher.ResolveAsync(plan, scratch.FullName, say, limit.Token);
+                await using var source = new FileStream(Path.Combine(scratch.FullName, "source.tar"), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose);
+                PushedTree.WriteTar(session.RepositoryPath, quarantine, sha, source, prefix: "app/");
+                var built = await buildpacks.BuildAsync(session.App, sha, source, resolved, plan.RunMode, config, image, say,
+                    phase =>
+                    {
+                        phases[phase] = clock.Elapsed.TotalSeconds;
+                        clock.Restart();
+                        return Task.CompletedTask;
+                    }, limit.Token);
+                phases["build"] = clock.Elapsed.TotalSeconds;
+                // The Procfile wins over what the buildpacks propose (Heroku's rule).
+                foreach (var (type, command) in built.DefaultProcessTypes) procfile.TryAdd(type, command);
+                if (procfile.Count == 0)
+                    throw new BuildFailedException("The app declares no process types: add a Procfile (e.g. \"web: ./server\"), or use a buildpack that proposes them.");
+                await say($"{Indent}Process types: {string.Join(", ", procfile.Select(p => $"{p.Key} ({p.Value})"))}");
+            }
+
+            // The time limit is the build's; the registry push and the release have their own.
+            limit.CancelAfter(Timeout.InfiniteTimeSpan);
             clock.Restart();
             await say($"{Step}Pushing image {image}");
             await images.PushAsync(image, ct);
@@ -76,7 +131,7 @@ public sealed class BuildPipeline(
 
             await say($"{Step}Releasing {session.App} and waiting for its processes to be ready");
             var request = releases.GetResponse<ReleaseDeployed, ReleaseNotDeployed>(
-                new BuildSucceeded(buildId, session.App, session.User, sha, image, "dockerfile", procfile, phases),
+                new BuildSucceeded(buildId, session.App, session.User, sha, image, kind, procfile, phases, Log()),
                 ct, RequestTimeout.After(s: (int)options.Value.ReleaseTimeoutSeconds));
             var waited = Stopwatch.StartNew();
             while (await Task.WhenAny(request, Task.Delay(TimeSpan.FromSeconds(10), ct)) != request)
@@ -97,16 +152,32 @@ public sealed class BuildPipeline(
             await say($"{Indent}Timings: {Describe(phases)}");
             return 0;
         }
-        catch (Exception e) when (e is BuildFailedException or ValidationFailedException or RequestTimeoutException)
+        catch (Exception e) when (e is BuildFailedException or ValidationFailedException or RequestTimeoutException or HttpRequestException
+                                  || e is OperationCanceledException && limit.IsCancellationRequested && !ct.IsCancellationRequested)
         {
-            var reason = e is RequestTimeoutException
-                ? $"The controller did not answer within {options.Value.ReleaseTimeoutSeconds:0} s; the app was not changed by this push."
-                : e.Message;
+            var reason = e switch
+            {
+                RequestTimeoutException => $"The controller did not answer within {options.Value.ReleaseTimeoutSeconds:0} s; the app was not changed by this push.",
+                OperationCanceledException => $"The build took longer than {timeout.TotalSeconds:0} s (the build time limit) and was stopped.",
+                HttpRequestException => $"The builder could not reach the controller: {e.Message}",
+                _ => e.Message,
+            };
             foreach (var line in reason.Split('\n')) await say(Problem + line);
             await say($"{Problem}Push rejected; {session.App} keeps running its current release.");
-            await bus.Publish(new BuildFailed(buildId, session.App, session.User, sha, "dockerfile", reason, phases), CancellationToken.None);
+            await bus.Publish(new BuildFailed(buildId, session.App, session.User, sha, kind, reason, phases, Log()), CancellationToken.None);
             logger.LogInformation("Build of {App} failed: {Reason}", session.App, reason);
             return 1;
+        }
+        finally
+        {
+            try
+            {
+                scratch?.Delete(recursive: true);
+            }
+            catch (IOException e)
+            {
+                logger.LogWarning(e, "Could not delete {Directory}", scratch!.FullName);
+            }
         }
     }
 
@@ -131,7 +202,7 @@ public sealed class BuildPipeline(
 
     public static string Describe(IReadOnlyDictionary<string, double> phases)
     {
-        string[] order = ["receive", "build", "push", "release", "ready"];
+        string[] order = ["receive", "compile", "build", "push", "release", "ready"];
         var parts = order.Where(phases.ContainsKey).Select(p => $"{p} {phases[p].ToString("0.0", CultureInfo.InvariantCulture)}s");
         return $"{string.Join(", ", parts)} (total {phases.Values.Sum().ToString("0.0", CultureInfo.InvariantCulture)}s)";
     }

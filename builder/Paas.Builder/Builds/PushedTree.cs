@@ -10,9 +10,11 @@ namespace Paas.Builder.Builds;
 /// </summary>
 public static class PushedTree
 {
-    public sealed record Contents(bool HasDockerfile, string? Procfile, IReadOnlyList<string> Warnings);
+    /// <param name="Buildpacks">The text of a .buildpacks file at the root, if any.</param>
+    public sealed record Contents(bool HasDockerfile, string? Procfile, string? Buildpacks, IReadOnlyList<string> Warnings);
 
-    public static Contents WriteTar(string repositoryPath, string? quarantinePath, string sha, Stream output)
+    /// <summary>Writes the commit's tree to <paramref name="output"/>, each path under <paramref name="prefix"/> ("" or "app/").</summary>
+    public static Contents WriteTar(string repositoryPath, string? quarantinePath, string sha, Stream output, string prefix = "")
     {
         var scratch = Directory.CreateTempSubdirectory("paas-objects-");
         try
@@ -28,9 +30,13 @@ public static class PushedTree
                 ?? throw new BuildFailedException($"The pushed commit {sha} could not be read from the repository.");
             var warnings = new List<string>();
             using (var tar = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true))
-                WriteTree(tar, commit.Tree, "", commit.Committer.When, warnings);
-            var procfile = commit.Tree["Procfile"]?.Target is Blob blob ? blob.GetContentText() : null;
-            return new Contents(commit.Tree["Dockerfile"]?.TargetType == TreeEntryTargetType.Blob, procfile, warnings);
+            {
+                if (prefix.Length > 0)
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, prefix) { Mode = Permissions(0b111_101_101), ModificationTime = commit.Committer.When });
+                WriteTree(tar, commit.Tree, prefix, "", commit.Committer.When, warnings);
+            }
+            string? Text(string name) => commit.Tree[name]?.Target is Blob blob ? blob.GetContentText() : null;
+            return new Contents(commit.Tree["Dockerfile"]?.TargetType == TreeEntryTargetType.Blob, Text("Procfile"), Text(".buildpacks"), warnings);
         }
         finally
         {
@@ -38,28 +44,29 @@ public static class PushedTree
         }
     }
 
-    private static void WriteTree(TarWriter tar, Tree tree, string prefix, DateTimeOffset time, List<string> warnings)
+    private static void WriteTree(TarWriter tar, Tree tree, string root, string prefix, DateTimeOffset time, List<string> warnings)
     {
         foreach (var entry in tree)
         {
             var path = prefix + entry.Name;
+            var name = root + path;
             switch (entry.TargetType)
             {
                 case TreeEntryTargetType.Tree:
-                    tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, path + "/") { Mode = Permissions(0b111_101_101), ModificationTime = time });
-                    WriteTree(tar, (Tree)entry.Target, path + "/", time, warnings);
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.Directory, name + "/") { Mode = Permissions(0b111_101_101), ModificationTime = time });
+                    WriteTree(tar, (Tree)entry.Target, root, path + "/", time, warnings);
                     break;
                 case TreeEntryTargetType.Blob when entry.Mode == Mode.SymbolicLink:
                     var target = ((Blob)entry.Target).GetContentText();
                     if (EscapesTree(path, target))
                         throw new BuildFailedException($"The symlink {path} points outside the repository ({target}); Paas does not build such trees.");
-                    tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, path) { LinkName = target, Mode = Permissions(0b111_111_111), ModificationTime = time });
+                    tar.WriteEntry(new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = target, Mode = Permissions(0b111_111_111), ModificationTime = time });
                     break;
                 case TreeEntryTargetType.Blob:
                     var blob = (Blob)entry.Target;
                     using (var content = blob.GetContentStream())
                     {
-                        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, path)
+                        tar.WriteEntry(new PaxTarEntry(TarEntryType.RegularFile, name)
                         {
                             Mode = Permissions(entry.Mode == Mode.ExecutableFile ? 0b111_101_101 : 0b110_100_100),
                             ModificationTime = time,

@@ -172,16 +172,7 @@ public static class GitHttpApi
     {
         var options = context.RequestServices.GetRequiredService<IOptions<BuilderOptions>>().Value;
         var logger = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Paas.Builder.Git");
-        var start = new ProcessStartInfo(options.Git)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.ArgumentList.Add(service);
-        start.ArgumentList.Add("--stateless-rpc");
-        if (advertise) start.ArgumentList.Add("--advertise-refs");
-        start.ArgumentList.Add(repositoryPath);
+        var start = Repositories.GitStartInfo(options, service, repositoryPath, statelessRpc: true, advertise);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         if (context.Request.Headers["Git-Protocol"].ToString() is { Length: > 0 } protocol) start.Environment["GIT_PROTOCOL"] = protocol;
 

@@ -30,6 +30,28 @@ public sealed class Repositories(IOptions<BuilderOptions> options, ILogger<Repos
 
         """;
 
+    /// <summary>
+    /// `git receive-pack` or `git upload-pack` for a repository, with the push size limit: git's own
+    /// receive.maxInputSize makes index-pack stop an oversized pack and tell the pusher
+    /// ("pack exceeds maximum allowed size"), before anything is stored.
+    /// </summary>
+    public static ProcessStartInfo GitStartInfo(BuilderOptions options, string service, string repositoryPath, bool statelessRpc, bool advertise = false)
+    {
+        var start = new ProcessStartInfo(options.Git)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"receive.maxInputSize={(long)options.MaxPushMegabytes * 1024 * 1024}");
+        start.ArgumentList.Add(service);
+        if (statelessRpc) start.ArgumentList.Add("--stateless-rpc");
+        if (advertise) start.ArgumentList.Add("--advertise-refs");
+        start.ArgumentList.Add(repositoryPath);
+        return start;
+    }
+
     public string PathOf(string app) => Path.Combine(options.Value.GitRoot, app + ".git");
 
     /// <summary>Creates the bare repository if needed and (re)writes its hook. Idempotent.</summary>

@@ -75,6 +75,9 @@ public sealed record AppConfig : ApiObject
     public Dictionary<string, string?>? Cpu { get; init; }
     public Dictionary<string, string?>? Tags { get; init; }
 
+    /// <summary>Credentials for a private registry (<c>username</c>, <c>password</c>); the controller masks passwords.</summary>
+    public Dictionary<string, string?>? Registry { get; init; }
+
     /// <summary>Process type (Deis's key for web is <c>web/cmd</c>) to probe kind (<c>livenessProbe</c>, <c>readinessProbe</c>).</summary>
     public Dictionary<string, Dictionary<string, Probe?>?>? Healthcheck { get; init; }
 
@@ -155,6 +158,9 @@ public sealed record ConfigChange
     public IReadOnlyDictionary<string, string?>? Tags { get; init; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string?>? Registry { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, IReadOnlyDictionary<string, Probe?>>? Healthcheck { get; init; }
 }
 
@@ -182,7 +188,9 @@ public sealed record Build : ApiObject
     public string? Image { get; init; }
     public string? Sha { get; init; }
     public Dictionary<string, string>? Procfile { get; init; }
-    public string? Dockerfile { get; init; }
+
+    /// <summary>Deis sends the Dockerfile's text, Paas a boolean; shown as given.</summary>
+    public JsonElement? Dockerfile { get; init; }
     public string? Created { get; init; }
     public string? Updated { get; init; }
 
@@ -191,6 +199,13 @@ public sealed record Build : ApiObject
 
     /// <summary>The release the build made, when the answer says (a version, or <c>{"version": N}</c>).</summary>
     public JsonElement? Release { get; init; }
+
+    /// <summary>Paas's build record: <c>succeeded</c> or <c>failed</c>, why it failed, seconds per phase, the build's output.</summary>
+    public string? Status { get; init; }
+
+    public string? Failure { get; init; }
+    public Dictionary<string, double>? Phases { get; init; }
+    public string? Log { get; init; }
 }
 
 /// <summary>Paas's addition: one entry of an app's activity.</summary>
@@ -251,9 +266,16 @@ public sealed record AppSettings : ApiObject
     public bool? Routable { get; init; }
 
     public IReadOnlyList<string>? Whitelist { get; init; }
+
+    /// <summary>CPU autoscaling rules by process type (Kubernetes only).</summary>
+    public IReadOnlyDictionary<string, AutoscaleRule>? Autoscale { get; init; }
+
     public string? Created { get; init; }
     public string? Updated { get; init; }
 }
+
+/// <summary>Between <see cref="Min"/> and <see cref="Max"/> processes, aiming at <see cref="CpuPercent"/> of their CPU limit.</summary>
+public sealed record AutoscaleRule(int Min, int Max, int CpuPercent);
 
 public sealed record Whitelist
 {

@@ -35,8 +35,8 @@ internal static class BuildsCommands
             }
 
             cli.Output.Table(
-                ["uuid", "created", "sha/image"],
-                page.Results.Select(build => (IReadOnlyList<string>)[build.Uuid ?? "", build.Created ?? "", Source(build)]));
+                ["uuid", "created", "kind", "status", "sha/image"],
+                page.Results.Select(build => (IReadOnlyList<string>)[build.Uuid ?? "", build.Created ?? "", build.Kind ?? "", build.Status ?? "", Source(build)]));
         });
         return command;
     }
@@ -60,12 +60,20 @@ internal static class BuildsCommands
             }
 
             cli.Output.Header($"{app} Build {build.Uuid}");
+            (string, string?)[] record =
+            [
+                ("status", build.Status),
+                ("failure", build.Failure),
+                ("release", build.Release is { ValueKind: System.Text.Json.JsonValueKind.Number } release ? $"v{release}" : null),
+                ("phases", build.Phases is { Count: > 0 } phases ? Phases(phases) : null),
+            ];
             cli.Output.Fields(
             [
                 ("kind", build.Kind),
                 ("image", build.Image),
                 ("sha", build.Sha),
                 ("owner", build.Owner),
+                .. record.Where(field => field.Item2 is not null),
                 ("created", build.Created),
                 ("updated", build.Updated),
             ]);
@@ -76,6 +84,16 @@ internal static class BuildsCommands
                 foreach (var (type, commandLine) in procfile.OrderBy(entry => entry.Key, StringComparer.Ordinal))
                 {
                     cli.Output.Line($"{type}: {commandLine}");
+                }
+            }
+
+            if (!string.IsNullOrEmpty(build.Log))
+            {
+                cli.Output.Line();
+                cli.Output.Line("--- Build log");
+                foreach (var line in build.Log.TrimEnd('\n').Split('\n'))
+                {
+                    cli.Output.Line(line);
                 }
             }
         });
@@ -113,6 +131,14 @@ internal static class BuildsCommands
                 "Creating build", () => client.CreateBuildAsync(app, parse.GetValue(image)!, types, ct), build => ReleaseVersion.Done(build.Release));
         });
         return command;
+    }
+
+    /// <summary>"receive 0.1s, build 0.9s, ..." in the order the phases happen.</summary>
+    private static string Phases(Dictionary<string, double> phases)
+    {
+        string[] order = ["receive", "compile", "build", "push", "release", "ready"];
+        return string.Join(", ", phases.OrderBy(p => Array.IndexOf(order, p.Key) is var i && i < 0 ? order.Length : i)
+            .Select(p => $"{p.Key} {p.Value.ToString("0.0", System.Globalization.CultureInfo.InvariantCulture)}s"));
     }
 
     private static string Source(Build build) =>

@@ -20,6 +20,7 @@ internal static class HelpCommands
         ("builds", "an app's builds; deploying an existing image"),
         ("releases", "an app's releases; rolling back"),
         ("ps", "an app's processes: list, scale, restart"),
+        ("autoscale", "scaling a process type with its CPU use (Kubernetes)"),
         ("limits", "memory and CPU limits per process type"),
         ("healthchecks", "liveness and readiness checks"),
         ("tags", "which nodes an app's processes run on"),

@@ -16,8 +16,9 @@ public static class BuildsApi
         builds.MapGet("", async (string id, HttpContext context, AppService apps, PaasDbContext db, CancellationToken ct) =>
         {
             var app = await apps.GetAsync(context.Caller(), id, ct);
+            var versions = await ReleaseVersionsAsync(db, app.Id, ct);
             return Results.Json(await db.Builds.Where(b => b.AppId == app.Id).OrderByDescending(b => b.Created)
-                .PageAsync(context.Request, b => BuildDto.From(b, app.Name)));
+                .PageAsync(context.Request, b => BuildDto.From(b, app.Name, versions.GetValueOrDefault(b.Id))));
         });
 
         builds.MapGet("/{uuid}", async (string id, string uuid, HttpContext context, AppService apps, PaasDbContext db, CancellationToken ct) =>
@@ -26,7 +27,7 @@ public static class BuildsApi
             var build = Guid.TryParse(uuid, out var buildId) ? await db.Builds.SingleOrDefaultAsync(b => b.AppId == app.Id && b.Id == buildId, ct) : null;
             return build is null
                 ? throw new NotFoundException("Build", $"{app.Name} has no build {uuid}. See its builds with: paas builds -a {app.Name}")
-                : Results.Json(BuildDto.From(build, app.Name));
+                : Results.Json(BuildDto.From(build, app.Name, (await ReleaseVersionsAsync(db, app.Id, ct)).GetValueOrDefault(build.Id), withLog: true));
         });
 
         builds.MapPost("", async (string id, HttpContext context, AppService apps, ReleaseService releases, CancellationToken ct) =>
@@ -43,8 +44,13 @@ public static class BuildsApi
         return routes;
     }
 
+    /// <summary>The release each build made (the first one that used it).</summary>
+    private static async Task<Dictionary<Guid, int?>> ReleaseVersionsAsync(PaasDbContext db, Guid appId, CancellationToken ct) =>
+        (await db.Releases.Where(r => r.AppId == appId && r.BuildId != null).Select(r => new { BuildId = r.BuildId!.Value, r.Version }).ToListAsync(ct))
+            .GroupBy(r => r.BuildId).ToDictionary(g => g.Key, g => (int?)g.Min(r => r.Version));
+
     /// <summary>The deis CLI sends a map of type to command; a Procfile's text is accepted too.</summary>
-    private static Dictionary<string, string>? ReadProcfile(JsonNode? node) => node switch
+    internal static Dictionary<string, string>? ReadProcfile(JsonNode? node) => node switch
     {
         null => null,
         JsonObject map => map.ToDictionary(kv => kv.Key, kv => kv.Value is JsonValue c && c.TryGetValue<string>(out var command) && command.Length > 0

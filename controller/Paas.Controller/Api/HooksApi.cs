@@ -28,7 +28,8 @@ public static class HooksApi
         });
 
         // The SSH receiver asks who owns the key a client offers, and which apps they may push to.
-        hooks.MapGet("/key/{fingerprint}", async (string fingerprint, KeyService keys, UserService users, AppAccess access, CancellationToken ct) =>
+        hooks.MapGet("/key/{fingerprint}", async (string fingerprint, KeyService keys, UserService users, AppAccess access,
+            IOptions<PlatformOptions> platform, CancellationToken ct) =>
         {
             var key = await keys.FindByFingerprintAsync(fingerprint, ct)
                 ?? throw new Domain.NotFoundException("Key", $"No user has a key with fingerprint {fingerprint}.");
@@ -36,7 +37,40 @@ public static class HooksApi
             var (_, isAdmin) = await users.GetAsync(user.Id);
             var caller = new Auth.Caller(user.Id, user.UserName!, isAdmin);
             var apps = await access.Visible(caller).OrderBy(a => a.Name).Select(a => a.Name).ToListAsync(ct);
-            return Results.Json(new { username = user.UserName, apps });
+            // + web_urls: where each app answers, for the builder's "deployed" line after an SSH push.
+            return Results.Json(new { username = user.UserName, apps, web_urls = apps.ToDictionary(a => a, platform.Value.AppUrl) });
+        });
+
+        // The builder reads the app's config for a buildpack build (BUILDPACK_URL, ENV_DIR), as the pusher.
+        hooks.MapPost("/config", async (HttpContext context, UserService users, AppAccess access, ReleaseService releases, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonObjectAsync();
+            var username = body["receive_user"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_user", "receive_user is required.");
+            var repo = body["receive_repo"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_repo", "receive_repo is required.");
+            var user = await users.RequireAsync(username);
+            var (_, isAdmin) = await users.GetAsync(user.Id);
+            var app = await access.RequireAsync(new Auth.Caller(user.Id, user.UserName!, isAdmin), repo, AppRight.Use, ct);
+            return Results.Json(ConfigJson.Write(await releases.CurrentConfigAsync(app, ct), app.Name, null));
+        });
+
+        // Deis's builder reports a finished build here; Paas's own builder publishes BuildSucceeded on the bus
+        // instead, but a Deis-style builder (or a CI job holding the service token) can release through this.
+        hooks.MapPost("/build", async (HttpContext context, UserService users, AppAccess access, ReleaseService releases, CancellationToken ct) =>
+        {
+            var body = await context.Request.ReadJsonObjectAsync();
+            var username = body["receive_user"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_user", "receive_user is required.");
+            var repo = body["receive_repo"]?.GetValue<string>() ?? throw new Domain.ValidationFailedException("receive_repo", "receive_repo is required.");
+            var user = await users.RequireAsync(username);
+            var (_, isAdmin) = await users.GetAsync(user.Id);
+            var caller = new Auth.Caller(user.Id, user.UserName!, isAdmin);
+            var app = await access.RequireAsync(caller, repo, AppRight.Use, ct);
+            var image = body["image"] is System.Text.Json.Nodes.JsonValue i && i.TryGetValue<string>(out var text) ? text : null;
+            var sha = body["sha"] is System.Text.Json.Nodes.JsonValue s && s.TryGetValue<string>(out var commit) && commit.Length > 0 ? commit : null;
+            var dockerfile = body["dockerfile"] is System.Text.Json.Nodes.JsonValue d && d.TryGetValue<string>(out var file) && file.Length > 0;
+            var (_, result) = await releases.CreateBuildAsync(caller, app, image, BuildsApi.ReadProcfile(body["procfile"]), ct,
+                dockerfile ? "dockerfile" : sha is null ? "image" : "buildpack", sha);
+            ConfigApi.EnsureDeployed(app, result);
+            return Results.Json(new { release = new { version = result.Release.Version } }, statusCode: StatusCodes.Status201Created);
         });
 
         return routes;

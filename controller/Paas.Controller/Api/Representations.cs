@@ -32,13 +32,17 @@ public sealed record ReleaseDto(
         release.Failed, release.Failure, release.State.ToString().ToLowerInvariant(), release.Created, release.Updated);
 }
 
+/// <summary>A build as Deis shows it, plus Paas's record of how it went (+status, +failure, +phases, +release, +log on one build).</summary>
 public sealed record BuildDto(
     Guid Uuid, string App, string Owner, string Image, string? Sha, IReadOnlyDictionary<string, string> Procfile,
-    bool Dockerfile, string Kind, DateTimeOffset Created, DateTimeOffset Updated, int? Release = null)
+    string Dockerfile, string Kind, DateTimeOffset Created, DateTimeOffset Updated, int? Release = null,
+    string? Status = null, string? Failure = null, IReadOnlyDictionary<string, double>? Phases = null, string? Log = null)
 {
-    public static BuildDto From(Build build, string app, int? release = null) => new(
-        build.Id, app, build.Owner, build.Image, build.Sha, build.Procfile, build.Kind == "dockerfile", build.Kind,
-        build.Created, build.Updated, release);
+    public static BuildDto From(Build build, string app, int? release = null, bool withLog = false) => new(
+        build.Id, app, build.Owner, build.Image, build.Sha, build.Procfile,
+        // Deis's field is a string (it held the Dockerfile's text); its CLI fails to decode anything else.
+        build.Kind == "dockerfile" ? "Dockerfile" : "", build.Kind,
+        build.Created, build.Updated, release, build.Status, build.Failure, build.Phases, withLog ? build.Log ?? "" : null);
 }
 
 public sealed record PodDto(string Name, string State, string Type, string Release, DateTimeOffset Started, int Restarts)

@@ -45,8 +45,10 @@ public sealed class TokenAuthenticationHandler(
         Problems.Write(Context, StatusCodes.Status401Unauthorized,
             "Authentication required: send 'Authorization: token <token>'. Get a token with paas auth:login.");
 
+    // Only the admin-only policy forbids (everything else checks access in the services and says why);
+    // deis clients print their own text for a 403, so the detail can say what is missing.
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        Problems.Write(Context, StatusCodes.Status403Forbidden, "You do not have permission to perform this action.");
+        Problems.Write(Context, StatusCodes.Status403Forbidden, "Only administrators can do this.");
 }
 
 /// <summary>The caller, as the services see it.</summary>

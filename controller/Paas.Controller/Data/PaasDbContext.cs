@@ -44,6 +44,8 @@ public sealed class PaasDbContext(DbContextOptions<PaasDbContext> options)
             build.HasIndex(b => b.AppId);
             build.HasOne<App>().WithMany().HasForeignKey(b => b.AppId).OnDelete(DeleteBehavior.Cascade);
             build.Property(b => b.Procfile).HasJsonb();
+            build.Property(b => b.Phases).HasJsonb();
+            build.Property(b => b.Status).HasMaxLength(16).HasDefaultValue(BuildStatus.Succeeded);
             build.Ignore(b => b.ProcessTypes);
             build.Ignore(b => b.Label);
         });

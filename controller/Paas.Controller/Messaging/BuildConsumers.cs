@@ -21,12 +21,12 @@ public sealed class BuildSucceededConsumer(ReleaseService releases, ILogger<Buil
     }
 }
 
-/// <summary>A push did not produce an image. Nothing changes; the failure is logged for operators.</summary>
-public sealed class BuildFailedConsumer(ILogger<BuildFailedConsumer> logger) : IConsumer<BuildFailed>
+/// <summary>A push did not produce an image. Nothing is released; the build's record keeps why, with its log.</summary>
+public sealed class BuildFailedConsumer(ReleaseService releases, ILogger<BuildFailedConsumer> logger) : IConsumer<BuildFailed>
 {
-    public Task Consume(ConsumeContext<BuildFailed> context)
+    public async Task Consume(ConsumeContext<BuildFailed> context)
     {
         logger.LogInformation("Build {Build} of {App} by {User} failed: {Reason}", context.Message.BuildId, context.Message.App, context.Message.User, context.Message.Reason);
-        return Task.CompletedTask;
+        await releases.RecordFailedBuildAsync(context.Message, context.CancellationToken);
     }
 }

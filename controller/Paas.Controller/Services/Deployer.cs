@@ -137,7 +137,7 @@ public static class DeploymentSpecs
             .ToList();
         return new DeploymentSpec(app.Name, release.Version, build.Image, Environment(app, release, build, config), processes,
             config.Tags.Count == 0 ? null : new Dictionary<string, string>(config.Tags, StringComparer.Ordinal),
-            config.Registry.Count == 0 ? null : new Dictionary<string, string>(config.Registry, StringComparer.Ordinal),
+            RegistryCredentials.From(config.Registry),
             domains is { Count: > 0 } ? domains : null);
     }
 

@@ -15,7 +15,8 @@ public sealed class ProcessService(
     AppLocks locks,
     Deployer deployer,
     Activity activity,
-    TimeProvider clock)
+    TimeProvider clock,
+    Microsoft.Extensions.Options.IOptions<PlatformOptions> platform)
 {
     public async Task<IReadOnlyList<AppProcess>> ListAsync(App app, string? type, CancellationToken ct)
     {
@@ -68,7 +69,8 @@ public sealed class ProcessService(
         var build = await db.Builds.SingleAsync(b => b.Id == serving.BuildId, ct);
         var config = await db.Configs.SingleAsync(c => c.Id == serving.ConfigId, ct);
         var environment = DeploymentSpecs.Environment(app, serving, build, config);
-        var spec = new OneOffSpec(app.Name, serving.Version, build.Image, environment, command, DeploymentSpecs.LimitsFor(config, "run"));
+        var spec = new OneOffSpec(app.Name, serving.Version, build.Image, environment, command, DeploymentSpecs.LimitsFor(config, "run"),
+            TimeSpan.FromSeconds(platform.Value.RunTimeoutSeconds), RegistryCredentials.From(config.Registry));
         var code = await scheduler.RunAsync(spec, output, ct);
         activity.Record(app.Name, caller.Username, "run", $"{caller.Username} ran '{Shorten(command)}' (exit {code})");
         await db.SaveChangesAsync(CancellationToken.None);

@@ -53,7 +53,8 @@ public sealed class ReleaseService(
         var release = await db.Releases.SingleOrDefaultAsync(r => r.BuildId == message.BuildId, ct);
         if (release is null)
         {
-            var build = new Build(message.BuildId, app.Id, caller.Username, message.Image, message.Kind, message.Sha, message.Procfile, clock.GetUtcNow());
+            var build = new Build(message.BuildId, app.Id, caller.Username, message.Image, message.Kind, message.Sha, message.Procfile, clock.GetUtcNow(),
+                message.PhaseSeconds, message.Log);
             release = await NewReleaseLockedAsync(app, caller, Composed(caller, serving => (build, serving.Config, Release.DeployedSummary(caller.Username, build))),
                 a => a.AdoptProcessTypes(build.ProcessTypes, clock.GetUtcNow()), ct);
         }
@@ -61,21 +62,36 @@ public sealed class ReleaseService(
         var readyStarted = clock.GetTimestamp();
         var outcome = await deployer.DeployLockedAsync(app, release, ct);
         var readySeconds = clock.GetElapsedTime(readyStarted).TotalSeconds;
+        if (await db.Builds.SingleOrDefaultAsync(b => b.Id == message.BuildId, ct) is { } recorded)
+        {
+            recorded.RecordRelease(releaseSeconds, readySeconds, clock.GetUtcNow());
+            await db.SaveChangesAsync(ct);
+        }
         return outcome.Succeeded
             ? new ReleaseDeployed(message.BuildId, message.App, release.Version, releaseSeconds, readySeconds)
             : new ReleaseNotDeployed(message.BuildId, message.App, release.Version, outcome.Failure!);
     }
 
+    /// <summary>Keeps the record of a push that made no image (`paas builds:info` shows why); nothing is released.</summary>
+    public async Task RecordFailedBuildAsync(BuildFailed message, CancellationToken ct)
+    {
+        var app = await db.Apps.AsNoTracking().SingleOrDefaultAsync(a => a.Name == message.App, ct);
+        if (app is null || await db.Builds.AnyAsync(b => b.Id == message.BuildId, ct)) return;
+        db.Builds.Add(Build.Failed(message.BuildId, app.Id, message.User, message.Kind, message.Sha, message.Reason,
+            message.PhaseSeconds, message.Log, clock.GetUtcNow()));
+        await db.SaveChangesAsync(ct);
+    }
+
     /// <summary>Deploys an image built elsewhere (`paas builds:create`, Deis's `pull`).</summary>
     public async Task<(Build Build, Result Result)> CreateBuildAsync(Caller caller, App app, string? image,
-        IReadOnlyDictionary<string, string>? procfile, CancellationToken ct)
+        IReadOnlyDictionary<string, string>? procfile, CancellationToken ct, string kind = "image", string? sha = null)
     {
         if (string.IsNullOrWhiteSpace(image))
             throw new ValidationFailedException("image", "Give the image to deploy, e.g. registry.example.com/team/api:1.4.", "This field may not be blank.");
         if (image.Any(char.IsWhiteSpace) || image.Length > 512)
             throw new ValidationFailedException("image", $"'{image}' is not an image reference.");
         foreach (var type in procfile?.Keys ?? []) Procfile.ValidateType(type);
-        var build = new Build(Guid.NewGuid(), app.Id, caller.Username, image.Trim(), "image", null, procfile ?? new Dictionary<string, string>(), clock.GetUtcNow());
+        var build = new Build(Guid.NewGuid(), app.Id, caller.Username, image.Trim(), kind, sha, procfile ?? new Dictionary<string, string>(), clock.GetUtcNow());
         var result = await ChangeAsync(caller, app, serving => (build, serving.Config, Release.DeployedSummary(caller.Username, build)),
             a => a.AdoptProcessTypes(build.ProcessTypes, clock.GetUtcNow()), ct);
         return (build, result);

@@ -73,7 +73,20 @@ public sealed record OneOffSpec(
     IReadOnlyDictionary<string, string> Environment,
     string Command,
     ResourceLimits? Limits = null,
-    TimeSpan? Timeout = null);
+    TimeSpan? Timeout = null,
+    RegistryCredentials? PullCredentials = null);
+
+/// <summary>The login for pulling an app's image from a private registry (`paas registry:set username=... password=...`).</summary>
+public sealed record RegistryCredentials(string Username, string Password)
+{
+    /// <summary>From the app's config.registry (Deis's keys "username" and "password"); null unless both are set.</summary>
+    public static RegistryCredentials? From(IReadOnlyDictionary<string, string> registry) =>
+        registry.TryGetValue("username", out var user) && registry.TryGetValue("password", out var password) && user.Length > 0
+            ? new RegistryCredentials(user, password)
+            : null;
+
+    public override string ToString() => $"RegistryCredentials {{ Username = {Username} }}";
+}
 
 /// <summary>One line a process wrote. <paramref name="Source"/> is the process name.</summary>
 public sealed record LogLine(DateTimeOffset Time, string Source, string Text);
@@ -81,8 +94,7 @@ public sealed record LogLine(DateTimeOffset Time, string Source, string Text);
 /// <summary>What should run for one release of an app.</summary>
 /// <param name="Environment">The app's config plus what the platform sets (PORT).</param>
 /// <param name="Tags">Node selection (Kubernetes node selectors); a single host ignores them.</param>
-/// <param name="Registry">Credentials for pulling <paramref name="Image"/> from a private registry (Deis's
-/// registry settings: username, password); null when the registry needs none.</param>
+/// <param name="PullCredentials">For an image in a private registry.</param>
 /// <param name="Domains">The host names that reach the app, for backends that record them with the app's service.</param>
 public sealed record DeploymentSpec(
     string App,
@@ -91,7 +103,7 @@ public sealed record DeploymentSpec(
     IReadOnlyDictionary<string, string> Environment,
     IReadOnlyList<ProcessSpec> Processes,
     IReadOnlyDictionary<string, string>? Tags = null,
-    IReadOnlyDictionary<string, string>? Registry = null,
+    RegistryCredentials? PullCredentials = null,
     IReadOnlyList<string>? Domains = null)
 {
     /// <summary>The port web processes listen on, passed as $PORT.</summary>

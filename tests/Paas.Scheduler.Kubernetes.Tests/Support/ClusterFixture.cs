@@ -46,6 +46,12 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>
+    /// This fixture's platform name: a platform sharing the cluster (another test run's, one installed by the chart)
+    /// neither lists nor removes our apps, and ours leave theirs alone.
+    /// </summary>
+    public string Platform { get; } = "test-" + Guid.NewGuid().ToString("N")[..8];
+
     public async Task InitializeAsync()
     {
         cluster = await KubernetesCluster.EnsureAsync();
@@ -123,7 +129,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     /// <summary>A scheduler as the controller makes one, with short waits so failures show quickly.</summary>
     public KubernetesScheduler Scheduler(TimeSpan? readyTimeout = null) =>
-        new(Client, new KubernetesSchedulerOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(60) }, Logs.CreateLogger<KubernetesScheduler>());
+        new(Client, new KubernetesSchedulerOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(60), Platform = Platform },
+            Logs.CreateLogger<KubernetesScheduler>());
 
     /// <summary>A unique app (and namespace) name, deleted when the fixture ends.</summary>
     public string NewApp(string prefix)

@@ -400,6 +400,9 @@ namespace Paas.Controller.Data.Migrations
                     b.Property<DateTimeOffset>("Created")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<string>("Failure")
+                        .HasColumnType("text");
+
                     b.Property<string>("Image")
                         .IsRequired()
                         .HasColumnType("text");
@@ -408,9 +411,16 @@ namespace Paas.Controller.Data.Migrations
                         .IsRequired()
                         .HasColumnType("text");
 
+                    b.Property<string>("Log")
+                        .HasColumnType("text");
+
                     b.Property<string>("Owner")
                         .IsRequired()
                         .HasColumnType("text");
+
+                    b.Property<string>("Phases")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
 
                     b.Property<string>("Procfile")
                         .IsRequired()
@@ -418,6 +428,13 @@ namespace Paas.Controller.Data.Migrations
 
                     b.Property<string>("Sha")
                         .HasColumnType("text");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasDefaultValue("succeeded");
 
                     b.Property<DateTimeOffset>("Updated")
                         .HasColumnType("timestamp with time zone");

@@ -1,0 +1,91 @@
+using System.Text.Json;
+using Paas.Testing;
+
+namespace Paas.EndToEnd.Tests;
+
+/// <summary>The platform with PAAS_SCHEDULER=kubernetes on the machine's shared local cluster.</summary>
+[CollectionDefinition(Name)]
+public sealed class KubernetesPlatformCollection : ICollectionFixture<KubernetesPlatformFixture>
+{
+    public const string Name = "platform on kubernetes";
+}
+
+/// <summary>
+/// The walking skeleton with apps on Kubernetes: git push builds on the host, the kubelet pulls the image from the
+/// platform's registry, pods run in the app's namespace, and the router serves the app through its Service.
+/// </summary>
+[Collection(KubernetesPlatformCollection.Name)]
+public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
+{
+    /// <summary>httpd that says when it starts and logs each request (-v), so `paas logs` has lines from the pods.</summary>
+    private const string LoggingDockerfile =
+        "FROM paas/busybox\nCOPY index.html /www/index.html\nCMD [\"sh\", \"-c\", \"echo web listening on $PORT; exec httpd -f -v -p $PORT -h /www\"]\n";
+
+    [SkippableFact]
+    public async Task A_pushed_app_runs_as_pods_is_served_through_the_router_and_scales_runs_and_logs()
+    {
+        Skip.If(platform.SkipReason is not null, platform.SkipReason);
+        var alice = await platform.RegisterAsync(PlatformFixture.NewAppName("alice"));
+        var app = PlatformFixture.NewAppName("onk8s");
+        var repo = await alice.NewAppRepositoryAsync(app, "hello from a pod");
+        await File.WriteAllTextAsync(Path.Combine(repo, "Dockerfile"), LoggingDockerfile);
+        await alice.CommitAllAsync(repo, "log requests");
+        (await alice.PaasIn(repo, "apps:create", app)).ShouldSucceed("paas apps:create");
+
+        var push = await alice.Git(repo, "push", "paas", "main");
+
+        push.ShouldSucceed("git push");
+        Assert.Contains($"remote: -----> {app} v2 deployed", push.Stderr, StringComparison.Ordinal);
+        var pods = await PodsAsync(app);
+        var pod = Assert.Single(pods.EnumerateArray());
+        Assert.Equal("Running", pod.GetProperty("status").GetProperty("phase").GetString());
+        Assert.StartsWith($"{platform.Registry}/{app}:git-", pod.GetProperty("spec").GetProperty("containers")[0].GetProperty("image").GetString(),
+            StringComparison.Ordinal);
+        Assert.Contains("hello from a pod", await platform.WaitForBodyAsync(app, "hello from a pod", TimeSpan.FromSeconds(30)), StringComparison.Ordinal);
+
+        // ps:scale web=2: two pods, both up, the router keeps serving through the Service.
+        (await alice.PaasIn(repo, "ps:scale", "web=2")).ShouldSucceed("paas ps:scale");
+        var ps = await alice.PaasIn(repo, "ps", "--json");
+        ps.ShouldSucceed("paas ps");
+        using (var listed = JsonDocument.Parse(ps.Stdout))
+        {
+            var up = listed.RootElement.EnumerateArray().Where(p => p.GetProperty("state").GetString() == "up").ToList();
+            Assert.Equal(2, up.Count);
+            Assert.All(up, p => Assert.StartsWith($"{app}-web-", p.GetProperty("name").GetString(), StringComparison.Ordinal));
+        }
+        Assert.Equal(2, (await PodsAsync(app)).GetArrayLength());
+        Assert.Contains("hello from a pod", await platform.BodyThroughRouterAsync(app), StringComparison.Ordinal);
+
+        // A config change is a release: every pod rolls over to it, and a one-off sees it.
+        (await alice.PaasIn(repo, "config:set", "GREETING=hi from config")).ShouldSucceed("paas config:set");
+        var run = await alice.PaasIn(repo, "run", "echo \"$GREETING\"; exit 4");
+        Assert.Equal(4, run.ExitCode);
+        Assert.Contains("hi from config", run.Stdout, StringComparison.Ordinal);
+        Assert.Equal(2, (await PodsAsync(app)).EnumerateArray().Count(p => p.GetProperty("metadata").GetProperty("labels").GetProperty("version").GetString() == "v3"));
+
+        var logs = await alice.PaasIn(repo, "logs");
+        logs.ShouldSucceed("paas logs");
+        Assert.Matches($@"{app}\[{app}-web-[a-z0-9]+-[a-z0-9]+\]: web listening on 5000", logs.Stdout);
+
+        // Autoscaling is a HorizontalPodAutoscaler while it is set.
+        (await alice.PaasIn(repo, "autoscale:set", "web", "--min", "2", "--max", "3", "--cpu-percent", "50")).ShouldSucceed("paas autoscale:set");
+        var hpa = await platform.Kubectl("get", "hpa", $"{app}-web", "-n", app, "-o", "jsonpath={.spec.minReplicas}-{.spec.maxReplicas}");
+        Assert.Equal("2-3", hpa.ShouldSucceed("kubectl get hpa").Stdout.Trim());
+        (await alice.PaasIn(repo, "autoscale:unset", "web")).ShouldSucceed("paas autoscale:unset");
+        Assert.Empty((await platform.Kubectl("get", "hpa", "-n", app, "-o", "name")).Stdout.Trim());
+
+        (await alice.PaasIn(repo, "apps:destroy", "--confirm", app)).ShouldSucceed("paas apps:destroy");
+        var phase = await platform.Kubectl("get", "namespace", app, "-o", "jsonpath={.status.phase}", "--ignore-not-found");
+        Assert.True(phase.Stdout.Trim() is "" or "Terminating", phase.ToString());
+    }
+
+    /// <summary>The app's running pods (one-offs and terminating ones aside), as kubectl sees them.</summary>
+    private async Task<JsonElement> PodsAsync(string app)
+    {
+        var listed = await platform.Kubectl("get", "pods", "-n", app, "-l", "heritage=paas,!paas/one-off", "-o", "json");
+        using var json = JsonDocument.Parse(listed.ShouldSucceed("kubectl get pods").Stdout);
+        var live = json.RootElement.GetProperty("items").EnumerateArray()
+            .Where(p => !p.GetProperty("metadata").TryGetProperty("deletionTimestamp", out _)).ToList();
+        return JsonDocument.Parse(JsonSerializer.Serialize(live)).RootElement.Clone();
+    }
+}

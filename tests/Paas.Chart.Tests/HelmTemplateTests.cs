@@ -57,6 +57,7 @@ public sealed class HelmTemplateTests
         Assert.Equal("localhost", env["PAAS_DOMAIN"]);
         Assert.Equal("http://127.0.0.1:30801", env["PAAS_BUILDER_URL"]);
         Assert.Equal("30080", env["PAAS_ROUTER_PORT"]);
+        Assert.Equal("paas-paas", env["PAAS_K8S_PLATFORM"]); // <namespace>-<release>: its own apps only, on a shared cluster
         Assert.Equal("secret:paas-secrets/database-url", env["PAAS_DATABASE"]);
         Assert.Equal("secret:paas-secrets/rabbitmq-url", env["PAAS_RABBITMQ"]);
         Assert.Equal("secret:paas-secrets/service-token", env["PAAS_SERVICE_TOKEN"]);
@@ -158,7 +159,7 @@ public sealed class HelmTemplateTests
         Assert.Equal("pre-delete", Annotation(job, "helm.sh/hook"));
         Assert.Equal("paas-controller", Str(job, "spec.template.spec.serviceAccountName"));
         var env = Env(Container(job, "delete-app-namespaces"));
-        Assert.Equal("app.kubernetes.io/managed-by=paas", env["APP_NAMESPACE_SELECTOR"]);
+        Assert.Equal("app.kubernetes.io/managed-by=paas,paas/platform=paas-paas", env["APP_NAMESPACE_SELECTOR"]);
         Assert.Equal("paas", env["PLATFORM_NAMESPACE"]);
 
         var bad = await Tools.HelmAsync(["template", "paas", "charts/paas", "--set", "platform.appNamespaces.onUninstall=orphan"]);

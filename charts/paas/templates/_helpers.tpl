@@ -229,3 +229,8 @@ affinity:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/* PAAS_K8S_PLATFORM: the value of the label paas/platform on everything this platform's scheduler makes. */}}
+{{- define "paas.clusterName" -}}
+{{- .Values.platform.clusterName | default (printf "%s-%s" .Release.Namespace .Release.Name) | trunc 63 | trimSuffix "-" -}}
+{{- end -}}

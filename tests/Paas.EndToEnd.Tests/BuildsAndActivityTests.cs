@@ -6,7 +6,7 @@ using Paas.Testing;
 namespace Paas.EndToEnd.Tests;
 
 /// <summary>Builds (from pushes, and images deployed as they are) and the app's activity, through the CLI.</summary>
-[Collection(PlatformCollection.Name)]
+[Collection(CommandsCollection.Name)]
 public sealed class BuildsAndActivityTests(EndToEndPlatform platform)
 {
     [Fact]
@@ -16,7 +16,7 @@ public sealed class BuildsAndActivityTests(EndToEndPlatform platform)
         var sha = (await alice.Git(repo, "rev-parse", "HEAD")).Stdout.Trim();
 
         var builds = await alice.Ok(repo, "builds");
-        Assert.Matches($@"^=== {app} Builds\nuuid\s+created\s+sha/image\n[0-9a-f-]{{36}}\s+\S+Z\s+{sha}\n$", builds);
+        Assert.Matches($@"^=== {app} Builds\nuuid\s+created\s+kind\s+status\s+sha/image\n[0-9a-f-]{{36}}\s+\S+Z\s+dockerfile\s+succeeded\s+{sha}\n$", builds);
         var build = (await alice.JsonAsync(repo, "builds:list"))[0];
         var image = build.GetProperty("image").GetString()!;
         Assert.StartsWith($"{platform.Registry}/{app}:", image);
@@ -37,20 +37,15 @@ public sealed class BuildsAndActivityTests(EndToEndPlatform platform)
         Assert.Equal("built once\n", await platform.WaitForBodyAsync(copy, "built once"));
         Assert.Matches($@"(?m)^v2\s+\S+\s+{alice.Username} deployed {Regex.Escape(image)}$", await alice.Ok(alice.Home, "releases", "-a", copy));
 
-        // With process types of its own.
-        Assert.Equal("Creating build... done, v3\n", await alice.Ok(alice.Home, "builds:create", image, "-a", copy,
-            "--procfile", "web: echo given > /www/index.html; exec httpd -f -p $PORT -h /www"));
-        await platform.WaitForBodyAsync(copy, "given");
-        var copied = await alice.JsonAsync(alice.Home, "builds", "-a", copy);
-        Assert.Equal(2, copied.GetArrayLength());
-        Assert.Equal("image", copied[0].GetProperty("kind").GetString());
-        Assert.Equal(image, copied[0].GetProperty("image").GetString());
+        var copied = (await alice.JsonAsync(alice.Home, "builds", "-a", copy))[0];
+        Assert.Equal("image", copied.GetProperty("kind").GetString());
+        Assert.Equal(image, copied.GetProperty("image").GetString());
 
         // An image the registry does not have: the release fails, says why in words, and the app keeps serving.
         var missing = await alice.Fails(alice.Home, "builds:create", $"{platform.Registry}/no-such-image:1", "-a", copy);
-        Assert.StartsWith($"Error: v4 was made, but its processes did not start, so {copy} keeps running its previous release: "
+        Assert.StartsWith($"Error: v3 was made, but its processes did not start, so {copy} keeps running its previous release: "
             + $"Could not pull image {platform.Registry}/no-such-image:1: manifest for {platform.Registry}/no-such-image:1 not found", missing);
-        Assert.Equal("given\n", await platform.BodyThroughRouterAsync(copy));
+        Assert.Equal("built once\n", await platform.BodyThroughRouterAsync(copy));
     }
 
     [Fact]

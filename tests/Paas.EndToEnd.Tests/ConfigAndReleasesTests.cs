@@ -5,7 +5,7 @@ using Paas.Testing;
 namespace Paas.EndToEnd.Tests;
 
 /// <summary>Config vars and releases as a user lives them: every change a release, the running app sees it, rollbacks bring the past back.</summary>
-[Collection(PlatformCollection.Name)]
+[Collection(CommandsCollection.Name)]
 public sealed class ConfigAndReleasesTests(EndToEndPlatform platform)
 {
     // Values people really keep in config: multi-line secrets, URLs full of '=' and '&', any script.

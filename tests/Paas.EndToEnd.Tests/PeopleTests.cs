@@ -4,7 +4,7 @@ using Paas.Testing;
 namespace Paas.EndToEnd.Tests;
 
 /// <summary>Collaborators, administrators, passwords, tokens, accounts and SSH keys, through the CLI.</summary>
-[Collection(PlatformCollection.Name)]
+[Collection(CommandsCollection.Name)]
 public sealed class PeopleTests(EndToEndPlatform platform)
 {
     [Fact]

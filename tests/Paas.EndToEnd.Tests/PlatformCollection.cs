@@ -10,6 +10,18 @@ public sealed class PlatformCollection : ICollectionFixture<EndToEndPlatform>
 }
 
 /// <summary>
+/// A second platform for the tests of issue 3's commands (config, releases, processes, people, routing,
+/// builds, activity): its tests run one after the other, side by side with those of <see cref="PlatformCollection"/>,
+/// so the assembly's time is the longer of the two rather than their sum (most of it is waiting for
+/// deploys, the router and processes, not CPU).
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class CommandsCollection : ICollectionFixture<EndToEndPlatform>
+{
+    public const string Name = "commands";
+}
+
+/// <summary>
 /// Short limits so the tests of them end quickly: a deploy whose process never listens, a push that is
 /// too large. (A build's time limit is shortened per app with BUILD_TIMEOUT.)
 /// </summary>

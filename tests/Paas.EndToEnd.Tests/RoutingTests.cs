@@ -8,7 +8,7 @@ using Paas.Testing;
 namespace Paas.EndToEnd.Tests;
 
 /// <summary>What the router does for an app, as set with the CLI: domains, certificates, HTTPS, maintenance, whitelists, routing.</summary>
-[Collection(PlatformCollection.Name)]
+[Collection(CommandsCollection.Name)]
 public sealed class RoutingTests(EndToEndPlatform platform)
 {
     [Fact]

@@ -242,7 +242,7 @@ images_chart_tag_value() { # name -> values path
 images_prune() { # docker_host registry tag name=ref...   (tag empty: each image's own)
   local host=$1 registry=$2 tag=$3 keep names ref; shift 3
   keep=" $(printf '%s ' "${@#*=}")paas/debian:$(images_hash_text "$(images_debootstrap_args)" "$IMAGES_ROOTFS_CLEANUP") "
-  for ref in "$@"; do keep+="$registry/paas/${ref%%=*}:${tag:-${ref##*:}} "; done
+  for ref in "$@"; do keep+="$registry/paas/${ref%%=*}:${tag:-${ref##*:}} "; done   # (paas/dotnet is never pushed: no harm)
   names=$(IFS='|'; echo "debian|${PAAS_IMAGES[*]}")
   DOCKER_HOST=$host docker images --format '{{.Repository}}:{{.Tag}}' | grep -E "^([^/]+/)?paas/($names):" | while read -r ref; do
     case "$keep" in *" $ref "*) ;; *) DOCKER_HOST=$host docker rmi "$ref" >/dev/null 2>&1 || true ;; esac

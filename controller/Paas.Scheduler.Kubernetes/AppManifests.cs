@@ -33,7 +33,7 @@ public static class AppManifests
     public static AppObjects For(DeploymentSpec spec, string platform = Names.DefaultPlatform)
     {
         var secrets = new List<V1Secret> { ReleaseSecret(spec.App, spec.Version, spec.Environment, platform) };
-        var registry = RegistrySecret(spec, platform);
+        var registry = RegistrySecret(spec.App, spec.Version, spec.Image, spec.PullCredentials, platform);
         if (registry is not null) secrets.Add(registry);
         var deployments = spec.Processes.OrderBy(p => p.Type, StringComparer.Ordinal)
             .Select(p => Deployment(spec, p, registry is not null, platform)).ToList();
@@ -78,22 +78,22 @@ public static class AppManifests
     /// Deis's registry settings (username, password) as the pull secret the kubelet uses for the app's image;
     /// null when there are none.
     /// </summary>
-    public static V1Secret? RegistrySecret(DeploymentSpec spec, string platform)
+    public static V1Secret? RegistrySecret(string app, int version, string image, RegistryCredentials? credentials, string platform)
     {
-        if (spec.PullCredentials is not { Username: var username, Password: var password }) return null;
+        if (credentials is not { Username: var username, Password: var password }) return null;
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}"));
         var config = new Dictionary<string, object>
         {
             ["auths"] = new Dictionary<string, object>
             {
-                [RegistryHost(spec.Image)] = new Dictionary<string, string> { ["username"] = username, ["password"] = password, ["auth"] = auth },
+                [RegistryHost(image)] = new Dictionary<string, string> { ["username"] = username, ["password"] = password, ["auth"] = auth },
             },
         };
         return new V1Secret
         {
             ApiVersion = "v1",
             Kind = V1Secret.KubeKind,
-            Metadata = Meta(Names.RegistrySecret(spec.App), spec.App, Labels(spec.App, null, spec.Version, platform)),
+            Metadata = Meta(Names.RegistrySecret(app), app, Labels(app, null, version, platform)),
             Type = "kubernetes.io/dockerconfigjson",
             Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = JsonSerializer.SerializeToUtf8Bytes(config) },
         };

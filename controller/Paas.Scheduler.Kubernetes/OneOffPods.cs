@@ -24,10 +24,11 @@ internal sealed class OneOffPods(KubernetesApi api, KubernetesSchedulerOptions o
     {
         var timeout = spec.Timeout ?? DefaultTimeout;
         var ns = Names.Namespace(spec.App);
-        // The release's config is the environment; applying its Secret again changes nothing when it is there.
+        // The release's config is the environment, and its pull secret the image's login; applying them again
+        // changes nothing when the release's deploy made them.
         await api.ApplyAsync(AppManifests.ReleaseSecret(spec.App, spec.Version, spec.Environment, options.Platform), ct);
-        var registry = await api.ReadAsync($"read Secret {ns}/{Names.RegistrySecret(spec.App)}", ct,
-            () => api.Client.CoreV1.ReadNamespacedSecretAsync(Names.RegistrySecret(spec.App), ns, cancellationToken: ct));
+        var registry = AppManifests.RegistrySecret(spec.App, spec.Version, spec.Image, spec.PullCredentials, options.Platform);
+        if (registry is not null) await api.ApplyAsync(registry, ct);
         var pod = await CreateAsync(spec, timeout, registry is not null, ct);
         var name = pod.Metadata.Name;
         try

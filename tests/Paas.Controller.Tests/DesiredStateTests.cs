@@ -67,6 +67,39 @@ public sealed class DesiredStateTests
     }
 
     [Fact]
+    public void A_backend_that_balances_web_itself_is_routed_once_whatever_release_its_processes_run()
+    {
+        // Kubernetes: every ready web pod reports the app's Service; during a rollout old and new pods both serve.
+        AppProcess Pod(int version, ProcessState state, string name) =>
+            new("demo", "web", name, version, state, Now, state == ProcessState.Up ? "10.0.0.42:80" : null);
+        var processes = new[] { Pod(3, ProcessState.Up, "demo-web-new"), Pod(2, ProcessState.Up, "demo-web-old"), Pod(3, ProcessState.Starting, "demo-web-next") };
+
+        var during = RouteTables.Compute("example.test", [new RoutableApp("demo", 2)], processes, balancedWebEndpoint: true);
+        var idle = RouteTables.Compute("example.test", [new RoutableApp("demo", 3)], [Pod(3, ProcessState.Starting, "demo-web-next")],
+            balancedWebEndpoint: true);
+
+        Assert.Equal(["10.0.0.42:80"], Assert.Single(during.Apps).Backends);
+        Assert.Empty(Assert.Single(idle.Apps).Backends);
+    }
+
+    [Fact]
+    public void Autoscaling_rules_and_domains_reach_the_scheduler_with_the_release()
+    {
+        var app = new App("demo", "alice", Now);
+        var config = Config.Initial(app.Id, "alice", Now);
+        var build = new Build(Guid.NewGuid(), app.Id, "alice", "img", "dockerfile", null,
+            new Dictionary<string, string> { ["web"] = "./server", ["worker"] = "./work" }, Now);
+        app.AdoptProcessTypes(build.ProcessTypes, Now);
+
+        var spec = DeploymentSpecs.For(app, Release.First(app.Id, config, "alice", Now), build, config,
+            new Dictionary<string, Autoscale> { ["web"] = new(1, 5, 80) }, ["demo.example.test", "www.example.com"]);
+
+        Assert.Equal(new Autoscale(1, 5, 80), spec.Processes.Single(p => p.Type == "web").Autoscale);
+        Assert.Null(spec.Processes.Single(p => p.Type == "worker").Autoscale);
+        Assert.Equal(["demo.example.test", "www.example.com"], spec.Domains);
+    }
+
+    [Fact]
     public void The_table_version_changes_exactly_when_its_content_does()
     {
         var one = RouteTables.Compute("d", [new RoutableApp("a", 1)], []);

@@ -79,6 +79,73 @@ public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
         Assert.True(phase.Stdout.Trim() is "" or "Terminating", phase.ToString());
     }
 
+    [SkippableFact]
+    public async Task A_release_that_never_gets_ready_fails_the_push_and_the_previous_one_keeps_serving()
+    {
+        Skip.If(platform.SkipReason is not null, platform.SkipReason);
+        var alice = await platform.RegisterAsync(PlatformFixture.NewAppName("alice"));
+        var app = PlatformFixture.NewAppName("fails");
+        var repo = await alice.NewAppRepositoryAsync(app, "v2 serves");
+        (await alice.PaasIn(repo, "apps:create", app)).ShouldSucceed("paas apps:create");
+        (await alice.Git(repo, "push", "paas", "main")).ShouldSucceed("first push");
+        await platform.WaitForBodyAsync(app, "v2 serves", TimeSpan.FromSeconds(30));
+
+        await File.WriteAllTextAsync(Path.Combine(repo, "Dockerfile"), "FROM paas/busybox\nCMD [\"sh\", \"-c\", \"echo cannot start; exit 3\"]\n");
+        await alice.CommitAllAsync(repo, "a process that exits");
+        var push = await alice.Git(repo, "push", "paas", "main");
+
+        Assert.NotEqual(0, push.ExitCode);
+        Assert.Contains("Release v3 failed", push.Stderr, StringComparison.Ordinal);
+        Assert.Contains("exited with code 3", push.Stderr, StringComparison.Ordinal);
+        Assert.Contains("cannot start", push.Stderr, StringComparison.Ordinal);
+        Assert.Equal("v2 serves", (await platform.BodyThroughRouterAsync(app)).Trim());
+        // The Deployment was put back to v2, and what v3 made is gone.
+        var template = await platform.Kubectl("get", "deployment", $"{app}-web", "-n", app, "-o", "jsonpath={.spec.template.metadata.labels.version}");
+        Assert.Equal("v2", template.ShouldSucceed("kubectl get deployment").Stdout.Trim());
+        await RetryAsync(async () =>
+        {
+            var secrets = await platform.Kubectl("get", "secrets", "-n", app, "-l", "heritage=paas", "-o", "name");
+            Assert.Equal($"secret/{app}-v2-env", secrets.ShouldSucceed("kubectl get secrets").Stdout.Trim());
+        });
+        (await alice.PaasIn(repo, "apps:destroy", "--confirm", app)).ShouldSucceed("paas apps:destroy");
+    }
+
+    [SkippableFact]
+    public async Task On_start_the_controller_puts_back_a_Deployment_deleted_by_hand()
+    {
+        Skip.If(platform.SkipReason is not null, platform.SkipReason);
+        var alice = await platform.RegisterAsync(PlatformFixture.NewAppName("alice"));
+        var app = PlatformFixture.NewAppName("drift");
+        var repo = await alice.NewAppRepositoryAsync(app, "put back");
+        (await alice.PaasIn(repo, "apps:create", app)).ShouldSucceed("paas apps:create");
+        (await alice.Git(repo, "push", "paas", "main")).ShouldSucceed("push");
+        await platform.WaitForBodyAsync(app, "put back", TimeSpan.FromSeconds(30));
+
+        (await platform.Kubectl("delete", "deployment", $"{app}-web", "-n", app)).ShouldSucceed("kubectl delete deployment");
+        await platform.RestartControllerAsync();
+
+        await platform.WaitForBodyAsync(app, "put back", TimeSpan.FromSeconds(60));
+        var log = await File.ReadAllTextAsync(Path.Combine(platform.StateDirectory, "logs", "controller.log"));
+        Assert.Contains($"Deployment {app}/{app}-web of {app} v2 was missing (deleted by hand?); created it again", log, StringComparison.Ordinal);
+        (await alice.PaasIn(repo, "apps:destroy", "--confirm", app)).ShouldSucceed("paas apps:destroy");
+    }
+
+    private static async Task RetryAsync(Func<Task> assertion)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await assertion();
+                return;
+            }
+            catch (Xunit.Sdk.XunitException) when (attempt < 30)
+            {
+                await Task.Delay(500);
+            }
+        }
+    }
+
     /// <summary>The app's running pods (one-offs and terminating ones aside), as kubectl sees them.</summary>
     private async Task<JsonElement> PodsAsync(string app)
     {

@@ -127,9 +127,9 @@ public sealed class ClusterFixture : IAsyncLifetime
         (await Docker("rmi", Image)).ShouldSucceed("docker rmi");
     }
 
-    /// <summary>A scheduler as the controller makes one, with short waits so failures show quickly.</summary>
+    /// <summary>A scheduler as the controller makes one; the wait is generous, for a machine busy with other test runs.</summary>
     public KubernetesScheduler Scheduler(TimeSpan? readyTimeout = null) =>
-        new(Client, new KubernetesSchedulerOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(60), Platform = Platform },
+        new(Client, new KubernetesSchedulerOptions { ReadyTimeout = readyTimeout ?? TimeSpan.FromSeconds(120), Platform = Platform },
             Logs.CreateLogger<KubernetesScheduler>());
 
     /// <summary>A unique app (and namespace) name, deleted when the fixture ends.</summary>

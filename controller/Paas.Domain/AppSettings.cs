@@ -27,6 +27,9 @@ public sealed class AppSettings
     public List<string> Whitelist { get; private set; } = [];
     public Dictionary<string, string> Label { get; private set; } = new(StringComparer.Ordinal);
     public Dictionary<string, Autoscale> Autoscale { get; private set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Extra services (Deis's services): process type → the request paths routed to it rather than to web.</summary>
+    public Dictionary<string, List<ServiceLocation>> Services { get; private set; } = new(StringComparer.Ordinal);
     public DateTimeOffset Created { get; private set; }
     public DateTimeOffset Updated { get; private set; }
 
@@ -77,6 +80,43 @@ public sealed class AppSettings
         }
         Touch(owner, now);
         return $"changed autoscaling of {string.Join(", ", changes.Keys)}";
+    }
+
+    /// <summary>Routes the paths in <paramref name="pathPattern"/> (comma-separated, nginx-style) to process type <paramref name="type"/>.</summary>
+    public string AddService(string? type, string? pathPattern, string owner, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(type))
+            throw new ValidationFailedException("procfile_type", "Name the process type that handles the paths, e.g. --type webhooks.");
+        if (!Procfile.IsValidType(type))
+            throw new ValidationFailedException("procfile_type",
+                $"Process type '{type}' is invalid: use a-z (lowercase), 0-9 and hyphens, at most 20 characters.");
+        if (type == ProcessTypes.Web)
+            throw new ValidationFailedException("procfile_type",
+                "web already serves every path no service claims; give the service another process type of your Procfile, e.g. webhooks.");
+        if (Services.TryGetValue(type, out var existing))
+            throw new ConflictException(
+                $"{type} already has a service, for {ServiceLocations.Format(existing)}. A process type has one service: remove it first (services:remove {type}), then add it with every path.");
+        var locations = ServiceLocations.Parse(pathPattern);
+        foreach (var (other, taken) in Services)
+        {
+            if (locations.FirstOrDefault(taken.Contains) is { } clash)
+                throw new ValidationFailedException("path_pattern", $"'{ServiceLocations.Format(clash)}' already goes to the {other} service.");
+        }
+        Services[type] = [.. locations];
+        Touch(owner, now);
+        return $"added the {type} service for {ServiceLocations.Format(locations)}";
+    }
+
+    public string RemoveService(string? type, string owner, DateTimeOffset now)
+    {
+        if (string.IsNullOrWhiteSpace(type))
+            throw new ValidationFailedException("procfile_type", "Name the process type whose service to remove.");
+        if (!Services.Remove(type))
+            throw new NotFoundException("Service", Services.Count == 0
+                ? $"This app has no services, so none for {type}."
+                : $"This app has no service for {type}; it has services for {string.Join(", ", Services.Keys.Order(StringComparer.Ordinal))}.");
+        Touch(owner, now);
+        return $"removed the {type} service";
     }
 
     /// <summary>Adds addresses (IPv4/IPv6, with or without a /prefix) to the whitelist; returns the summary.</summary>

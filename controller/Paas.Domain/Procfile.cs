@@ -30,10 +30,12 @@ public static partial class Procfile
         return types;
     }
 
+    public static bool IsValidType(string type) => TypeName().IsMatch(type) && type.Length <= 20;
+
     /// <summary>Process types become parts of container and Kubernetes object names.</summary>
     public static void ValidateType(string type)
     {
-        if (!TypeName().IsMatch(type) || type.Length > 20)
+        if (!IsValidType(type))
             throw new ValidationFailedException("procfile",
                 $"Process type '{type}' is invalid: use a-z (lowercase), 0-9 and hyphens, at most 20 characters.");
     }

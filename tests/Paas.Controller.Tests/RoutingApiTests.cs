@@ -124,4 +124,41 @@ public sealed class RoutingApiTests(PlatformFixture platform)
         Assert.Contains("allowed 10.1.0.0/16, 192.168.0.7/32", events);
         Assert.Contains("disabled routing", events);
     }
+
+    [Fact]
+    public async Task Services_are_listed_added_and_removed_as_Deis_has_them_and_reach_the_route_table()
+    {
+        using var alice = await platform.MemberAsync("alice");
+        var app = await alice.NewAppAsync();
+        var none = await alice.Api.GetAsync($"/v2/apps/{app}/services/");
+        Assert.Equal("""{"services":[]}""", none.Body);
+
+        var added = await alice.Api.PostAsync($"/v2/apps/{app}/services/",
+            """{"procfile_type":"webhooks","path_pattern":"/webhooks/notify,~ ^/users/[0-9]+/.*/webhooks/notify"}""");
+        Assert.Equal(201, added.Status);
+        Assert.Equal("webhooks", added.Json.GetProperty("procfile_type").GetString());
+        var listed = (await alice.Api.GetAsync($"/v2/apps/{app}/services/")).Json.GetProperty("services");
+        Assert.Equal("/webhooks/notify,~ ^/users/[0-9]+/.*/webhooks/notify", Assert.Single(listed.EnumerateArray()).GetProperty("path_pattern").GetString());
+        var route = Assert.Single((await RouteOfAsync(app)).GetProperty("services").EnumerateArray());
+        Assert.Equal("webhooks", route.GetProperty("type").GetString());
+        Assert.Equal(["prefix:/webhooks/notify", "regex:^/users/[0-9]+/.*/webhooks/notify"],
+            route.GetProperty("locations").EnumerateArray().Select(l => $"{l.GetProperty("kind").GetString()}:{l.GetProperty("value").GetString()}"));
+
+        var twice = await alice.Api.PostAsync($"/v2/apps/{app}/services/", """{"procfile_type":"webhooks","path_pattern":"/other"}""");
+        Assert.Equal(409, twice.Status);
+        Assert.Contains("services:remove webhooks", twice.Json.GetProperty("detail").GetString());
+        var badRegex = await alice.Api.PostAsync($"/v2/apps/{app}/services/", """{"procfile_type":"api","path_pattern":"~ ([a-z]"}""");
+        Assert.Equal(400, badRegex.Status);
+        Assert.Contains("is not a valid regular expression", badRegex.Body);
+        Assert.Equal(400, (await alice.Api.PostAsync($"/v2/apps/{app}/services/", """{"path_pattern":"/x"}""")).Status);
+
+        Assert.Equal(204, (await alice.Api.SendAsync(HttpMethod.Delete, $"/v2/apps/{app}/services/", """{"procfile_type":"webhooks"}""", null)).Status);
+        Assert.Equal("""{"services":[]}""", (await alice.Api.GetAsync($"/v2/apps/{app}/services/")).Body);
+        Assert.Equal(JsonValueKind.Null, (await RouteOfAsync(app)).GetProperty("services").ValueKind);
+        var gone = await alice.Api.SendAsync(HttpMethod.Delete, $"/v2/apps/{app}/services/", """{"procfile_type":"webhooks"}""", null);
+        Assert.Equal(404, gone.Status);
+        var events = (await alice.Api.GetAsync($"/v2/apps/{app}/events/")).Body;
+        Assert.Contains("added the webhooks service for /webhooks/notify", events);
+        Assert.Contains("removed the webhooks service", events);
+    }
 }

@@ -85,6 +85,13 @@ public sealed record TlsDto(Guid Uuid, string App, string Owner, bool HttpsEnfor
     public static TlsDto From(AppSettings s, string app) => new(s.Id, app, s.Owner, s.HttpsEnforced, s.Created, s.Updated);
 }
 
+/// <summary>One extra service as Deis lists it: {"procfile_type": "webhooks", "path_pattern": "/webhooks,~ ^/hooks/"}.</summary>
+public sealed record ServiceDto(string ProcfileType, string PathPattern)
+{
+    public static List<ServiceDto> From(AppSettings s) => s.Services.OrderBy(kv => kv.Key, StringComparer.Ordinal)
+        .Select(kv => new ServiceDto(kv.Key, ServiceLocations.Format(kv.Value))).ToList();
+}
+
 public sealed record EventDto(DateTimeOffset Created, string User, string Kind, string Message)
 {
     public static EventDto From(AppEvent e) => new(e.Created, e.User, e.Kind, e.Message);

@@ -15,6 +15,8 @@ public static class RoutingApi
 
     public sealed record TlsRequest(bool? HttpsEnforced);
 
+    public sealed record ServiceRequest(string? ProcfileType, string? PathPattern);
+
     public static IEndpointRouteBuilder MapRoutingApi(this IEndpointRouteBuilder routes)
     {
         var domains = routes.MapGroup("/v2/apps/{id}/domains").WithTags("domains");
@@ -108,6 +110,31 @@ public static class RoutingApi
             var target = await apps.GetAsync(caller, id, ct);
             var addresses = (await context.Request.ReadJsonAsync<AddressesRequest>())?.Addresses ?? [];
             await settings.ChangeAsync(caller, target, (s, now) => s.RemoveFromWhitelist(addresses, caller.Username, now), ct);
+            return Results.NoContent();
+        });
+
+        app.MapGet("/services", async (string id, HttpContext context, AppService apps, SettingsService settings, CancellationToken ct) =>
+        {
+            var target = await apps.GetAsync(context.Caller(), id, ct);
+            return Results.Json(new { services = ServiceDto.From(await settings.GetAsync(target, ct)) });
+        });
+        app.MapPost("/services", async (string id, HttpContext context, AppService apps, SettingsService settings, CancellationToken ct) =>
+        {
+            var caller = context.Caller();
+            var target = await apps.GetAsync(caller, id, ct);
+            var request = await context.Request.ReadJsonAsync<ServiceRequest>();
+            var result = await settings.ChangeAsync(caller, target,
+                (s, now) => s.AddService(request?.ProcfileType, request?.PathPattern, caller.Username, now), ct);
+            await settings.ApplyServicesAsync(target, ct);
+            return Results.Json(ServiceDto.From(result).Single(d => d.ProcfileType == request!.ProcfileType), statusCode: StatusCodes.Status201Created);
+        });
+        app.MapDelete("/services", async (string id, HttpContext context, AppService apps, SettingsService settings, CancellationToken ct) =>
+        {
+            var caller = context.Caller();
+            var target = await apps.GetAsync(caller, id, ct);
+            var type = (await context.Request.ReadJsonAsync<ServiceRequest>())?.ProcfileType;
+            await settings.ChangeAsync(caller, target, (s, now) => s.RemoveService(type, caller.Username, now), ct);
+            await settings.ApplyServicesAsync(target, ct);
             return Results.NoContent();
         });
 

@@ -88,6 +88,7 @@ public sealed class PaasDbContext(DbContextOptions<PaasDbContext> options)
             settings.Property(x => x.Whitelist).HasJsonbList();
             settings.Property(x => x.Label).HasJsonb();
             settings.Property(x => x.Autoscale).HasJsonb();
+            settings.Property(x => x.Services).HasJsonb();
         });
 
         builder.Entity<Hostname>(host =>

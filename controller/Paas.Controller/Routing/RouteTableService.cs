@@ -71,7 +71,8 @@ public sealed class RouteTableService(IServiceScopeFactory scopes, IScheduler sc
             a.Settings?.Routable ?? true,
             a.Settings?.Maintenance ?? false,
             a.Settings?.Whitelist ?? [],
-            a.Settings?.HttpsEnforced ?? false));
+            a.Settings?.HttpsEnforced ?? false,
+            a.Settings?.Services));
 
         var attached = hosts.SelectMany(g => g).Where(h => h.CertificateName is not null).ToLookup(h => h.CertificateName!);
         var certificates = await db.Certificates.AsNoTracking().Where(c => db.Hostnames.Any(h => h.CertificateName == c.Name)).ToListAsync(ct);

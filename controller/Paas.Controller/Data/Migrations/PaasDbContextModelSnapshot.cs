@@ -376,6 +376,10 @@ namespace Paas.Controller.Data.Migrations
                     b.Property<bool>("Routable")
                         .HasColumnType("boolean");
 
+                    b.Property<string>("Services")
+                        .IsRequired()
+                        .HasColumnType("jsonb");
+
                     b.Property<DateTimeOffset>("Updated")
                         .HasColumnType("timestamp with time zone");
 

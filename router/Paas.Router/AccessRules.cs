@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
 
 namespace Paas.Router;
@@ -13,6 +14,7 @@ public sealed class AccessRules(RequestDelegate next)
 {
     // Each whitelist is parsed once: YARP keeps a route's RouteConfig object for as long as the route is unchanged.
     private static readonly ConditionalWeakTable<RouteConfig, Whitelist> Whitelists = new();
+    private static readonly ConditionalWeakTable<RouteConfig, ServicePaths> Services = new();
     private static readonly Dictionary<string, string> NoMetadata = [];
 
     public Task InvokeAsync(HttpContext context)
@@ -43,6 +45,22 @@ public sealed class AccessRules(RequestDelegate next)
             return RouterAnswers.Maintenance(context, app);
         }
 
+        if (metadata.ContainsKey(RouteMetadata.Services)
+            && Services.GetValue(route, static route => ServicePaths.Parse(route.Metadata![RouteMetadata.Services])).Select(context.Request.Path.Value ?? "/") is { } service)
+        {
+            // The service's own cluster: its processes, balanced as web's are.
+            if (!context.RequestServices.GetRequiredService<IProxyStateLookup>().TryGetCluster(service.Cluster, out var cluster))
+            {
+                return RouterAnswers.NoProcesses(context, app, service.Type);
+            }
+            context.ReassignProxyRequest(cluster);
+            if (context.GetReverseProxyFeature().AllDestinations.Count == 0)
+            {
+                return RouterAnswers.NoProcesses(context, app, service.Type);
+            }
+            return next(context);
+        }
+
         if (proxy.AllDestinations.Count == 0)
         {
             return RouterAnswers.NoWebProcesses(context, app);
@@ -61,6 +79,10 @@ public static class RouterAnswers
 
     public static Task Forbidden(HttpContext context, IPAddress? client, string app) =>
         Text(context, StatusCodes.Status403Forbidden, $"Your address {client?.ToString() ?? "(unknown)"} is not allowed to reach {app}.");
+
+    public static Task NoProcesses(HttpContext context, string app, string type) =>
+        Text(context, StatusCodes.Status503ServiceUnavailable,
+            $"{app} has no {type} processes running to serve {context.Request.Path}. Scale them with: paas ps:scale {type}=1 -a {app}");
 
     public static Task NoWebProcesses(HttpContext context, string app) =>
         Text(context, StatusCodes.Status503ServiceUnavailable,

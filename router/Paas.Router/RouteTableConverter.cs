@@ -18,11 +18,15 @@ public static class RouteMetadata
 
     /// <summary>"true" when plain HTTP requests are redirected to HTTPS.</summary>
     public const string HttpsEnforced = "HttpsEnforced";
+
+    /// <summary>The app's services (<see cref="ServicePaths.Entry"/> as JSON): which paths go to which cluster.</summary>
+    public const string Services = "Services";
 }
 
 /// <summary>
 /// Turns the controller's route table into YARP routes and clusters: one route and one cluster per app, both
-/// named after it. A pure function, so its output is pinned by golden files.
+/// named after it, and a cluster "app/type" for each of its services, which <see cref="AccessRules"/> sends the
+/// service's paths to. A pure function, so its output is pinned by golden files.
 /// </summary>
 public static class RouteTableConverter
 {
@@ -64,12 +68,29 @@ public static class RouteTableConverter
                 // An app with no web process keeps an empty cluster, so AccessRules can answer for it.
                 Destinations = Destinations(app.Backends),
             });
+            var services = new List<ServicePaths.Entry>();
+            foreach (var service in app.Services ?? [])
+            {
+                if (string.IsNullOrWhiteSpace(service.Type) || service.Type == "web" || service.Locations.Count == 0
+                    || services.Any(s => s.Type == service.Type))
+                {
+                    continue;
+                }
+                var cluster = $"{app.App}/{service.Type}";
+                clusters.Add(new ClusterConfig
+                {
+                    ClusterId = cluster,
+                    LoadBalancingPolicy = LoadBalancingPolicies.RoundRobin,
+                    Destinations = Destinations(service.Backends),
+                });
+                services.Add(new ServicePaths.Entry(service.Type, cluster, service.Locations));
+            }
             routes.Add(new RouteConfig
             {
                 RouteId = app.App,
                 ClusterId = app.App,
                 Match = new RouteMatch { Hosts = hosts, Path = "/{**catch-all}" },
-                Metadata = Metadata(app),
+                Metadata = Metadata(app, services),
                 // Apps see the Host their user asked for (and YARP adds X-Forwarded-For/-Proto/-Host by default).
                 Transforms = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }],
             });
@@ -94,7 +115,7 @@ public static class RouteTableConverter
         return destinations;
     }
 
-    private static Dictionary<string, string> Metadata(AppRoute app)
+    private static Dictionary<string, string> Metadata(AppRoute app, List<ServicePaths.Entry> services)
     {
         var metadata = new Dictionary<string, string> { [RouteMetadata.App] = app.App };
         if (app.Maintenance)
@@ -109,6 +130,10 @@ public static class RouteTableConverter
         if (app.HttpsEnforced)
         {
             metadata[RouteMetadata.HttpsEnforced] = "true";
+        }
+        if (services.Count > 0)
+        {
+            metadata[RouteMetadata.Services] = ServicePaths.Serialize(services);
         }
         return metadata;
     }

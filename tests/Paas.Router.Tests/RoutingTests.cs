@@ -75,6 +75,57 @@ public sealed class RoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_service_serves_its_paths_on_every_host_of_the_app_and_web_the_rest()
+    {
+        await _router.ServeAsync(
+        [
+            new AppRoute("demo", ["demo.localhost", "www.demo.example"], [_a.Address], Services:
+            [
+                new ServiceRoute("webhooks", [new RouteLocation("prefix", "/webhooks"), new RouteLocation("regex", "^/users/[0-9]+/notify$")], [_b.Address]),
+            ]),
+        ]);
+
+        Assert.Equal("b", await _router.BackendAt("demo.localhost", "/webhooks/github"));
+        Assert.Equal("b", await _router.BackendAt("www.demo.example", "/users/7/notify"));
+        Assert.Equal("a", await _router.BackendAt("demo.localhost", "/users/me/notify"));
+        Assert.Equal("a", await _router.BackendAt("www.demo.example", "/"));
+        using var response = await _router.GetAsync("demo.localhost", "/webhooks/github?x=1");
+        var answer = await response.Content.ReadFromJsonAsync<BackendAnswer>();
+        Assert.Equal("/webhooks/github", answer!.Path); // the path reaches the service as it was asked for
+    }
+
+    [Fact]
+    public async Task A_service_without_processes_gets_a_503_that_says_how_to_start_them_and_web_keeps_serving()
+    {
+        await _router.ServeAsync(
+        [
+            new AppRoute("demo", ["demo.localhost"], [_a.Address], Services: [new ServiceRoute("webhooks", [new RouteLocation("prefix", "/webhooks")], [])]),
+        ]);
+
+        using var response = await _router.GetAsync("demo.localhost", "/webhooks/github");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("demo has no webhooks processes running to serve /webhooks/github. Scale them with: paas ps:scale webhooks=1 -a demo",
+            await response.Content.ReadAsStringAsync());
+        Assert.Equal("a", await _router.BackendAt("demo.localhost", "/other"));
+    }
+
+    [Fact]
+    public async Task A_service_path_still_obeys_the_apps_maintenance_mode()
+    {
+        await _router.ServeAsync(
+        [
+            new AppRoute("demo", ["demo.localhost"], [_a.Address], Maintenance: true,
+                Services: [new ServiceRoute("webhooks", [new RouteLocation("prefix", "/webhooks")], [_b.Address])]),
+        ]);
+
+        using var response = await _router.GetAsync("demo.localhost", "/webhooks/github");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("down for maintenance", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task AnUnknownHostGets404()
     {
         await _router.ServeAsync([new AppRoute("demo", ["demo.localhost"], [_a.Address])]);

@@ -77,6 +77,7 @@ public static class Cli
             MaintenanceCommands.Create(context),
             RoutingCommands.Create(context),
             WhitelistCommands.Create(context),
+            ServicesCommands.Create(context),
             AutoscaleCommands.Create(context),
             PermsCommands.Create(context),
             UsersCommands.Create(context),

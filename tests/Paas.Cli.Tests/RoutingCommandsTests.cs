@@ -3,7 +3,7 @@ using Paas.Cli.Tests.Support;
 
 namespace Paas.Cli.Tests;
 
-/// <summary>domains:*, certs:*, maintenance:*, routing:*, whitelist:*, tls:*.</summary>
+/// <summary>domains:*, certs:*, maintenance:*, routing:*, whitelist:*, services:*, tls:*.</summary>
 public sealed class RoutingCommandsTests : CommandTests
 {
     private const string CertPem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
@@ -35,6 +35,38 @@ public sealed class RoutingCommandsTests : CommandTests
         label = new { },
         autoscale = new { },
     };
+
+    [Fact]
+    public async Task Services_are_listed_as_a_table_or_json_and_none_says_web_serves_everything()
+    {
+        Controller.On("GET", "/v2/apps/demo/services/", 200, new
+        {
+            services = new[] { new { procfile_type = "webhooks", path_pattern = "/webhooks,~ ^/users/[0-9]+/hook" } },
+        });
+        Controller.On("GET", "/v2/apps/empty/services/", 200, new { services = Array.Empty<object>() });
+
+        var list = await Machine.RunAsync("services", "-a", "demo");
+        var json = await Machine.RunAsync("services:list", "--json", "-a", "demo");
+        var none = await Machine.RunAsync("services:list", "-a", "empty");
+
+        Succeeded(list);
+        Assert.Matches(@"^=== demo Services\ntype\s+paths\s*\nwebhooks\s+/webhooks,~ \^/users/\[0-9\]\+/hook\s*\n$", list.Stdout);
+        using (var services = JsonDocument.Parse(json.Stdout))
+        {
+            Assert.Equal("webhooks", services.RootElement[0].GetProperty("procfile_type").GetString());
+        }
+        Assert.Equal("=== empty Services\nNone: web serves every path\n", none.Stdout);
+    }
+
+    [Fact]
+    public async Task Services_add_needs_both_the_type_and_the_paths()
+    {
+        var result = await Machine.RunAsync("services:add", "--type", "webhooks", "-a", "demo");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("--route", result.Stderr, StringComparison.Ordinal);
+        Assert.Empty(Controller.Requests);
+    }
 
     [Fact]
     public async Task Domains_list_add_and_remove()
@@ -142,6 +174,8 @@ public sealed class RoutingCommandsTests : CommandTests
     [InlineData(new[] { "routing:disable", "-a", "demo" }, "POST /v2/apps/demo/settings/", """{"routable":false}""", "Disabling routing for demo... done\n")]
     [InlineData(new[] { "whitelist:add", "10.0.0.0/8,192.168.1.7", "-a", "demo" }, "POST /v2/apps/demo/whitelist/", """{"addresses":["10.0.0.0/8","192.168.1.7"]}""", "Adding 10.0.0.0/8, 192.168.1.7 to demo's whitelist... done\n")]
     [InlineData(new[] { "whitelist:remove", "10.0.0.0/8", "-a", "demo" }, "DELETE /v2/apps/demo/whitelist/", """{"addresses":["10.0.0.0/8"]}""", "Removing 10.0.0.0/8 from demo's whitelist... done\n")]
+    [InlineData(new[] { "services:add", "--type", "webhooks", "--route", "/webhooks,~ ^/users/[0-9]*/hook", "-a", "demo" }, "POST /v2/apps/demo/services/", """{"procfile_type":"webhooks","path_pattern":"/webhooks,~ ^/users/[0-9]*/hook"}""", "Sending /webhooks,~ ^/users/[0-9]*/hook of demo to webhooks... done\n")]
+    [InlineData(new[] { "services:remove", "webhooks", "-a", "demo" }, "DELETE /v2/apps/demo/services/", """{"procfile_type":"webhooks"}""", "Removing the webhooks service of demo... done\n")]
     [InlineData(new[] { "tls:enable", "-a", "demo" }, "POST /v2/apps/demo/tls/", """{"https_enforced":true}""", "Enabling HTTPS-only requests for demo... done\n")]
     [InlineData(new[] { "tls:disable", "-a", "demo" }, "POST /v2/apps/demo/tls/", """{"https_enforced":false}""", "Disabling HTTPS-only requests for demo... done\n")]
     public async Task Routing_changes_send_one_request(string[] args, string request, string body, string output)

@@ -1,6 +1,6 @@
 namespace Paas.Cli.Api;
 
-// domains/, certs/, settings/, whitelist/ and tls/: how requests reach an app.
+// domains/, certs/, settings/, whitelist/, services/ and tls/: how requests reach an app.
 public sealed partial class ControllerClient
 {
     public Task<IReadOnlyList<Domain>> ListDomainsAsync(string app, CancellationToken cancellationToken) =>
@@ -46,6 +46,17 @@ public sealed partial class ControllerClient
     /// <summary>DELETE with a JSON body, as Deis has it.</summary>
     public Task RemoveFromWhitelistAsync(string app, IReadOnlyList<string> addresses, CancellationToken cancellationToken) =>
         SendIgnoringAnswerAsync(HttpMethod.Delete, $"{AppPath(app)}whitelist/", JsonContent(new { addresses }), cancellationToken);
+
+    public async Task<IReadOnlyList<AppServiceRoute>> GetServicesAsync(string app, CancellationToken cancellationToken) =>
+        (await GetAsync<AppServices>($"{AppPath(app)}services/", cancellationToken)).Services;
+
+    public Task AddServiceAsync(string app, string type, string pathPattern, CancellationToken cancellationToken) =>
+        SendIgnoringAnswerAsync(HttpMethod.Post, $"{AppPath(app)}services/",
+            JsonContent(new { procfile_type = type, path_pattern = pathPattern }), cancellationToken);
+
+    /// <summary>DELETE with a JSON body, as Deis has it.</summary>
+    public Task RemoveServiceAsync(string app, string type, CancellationToken cancellationToken) =>
+        SendIgnoringAnswerAsync(HttpMethod.Delete, $"{AppPath(app)}services/", JsonContent(new { procfile_type = type }), cancellationToken);
 
     public Task<TlsSettings> GetTlsAsync(string app, CancellationToken cancellationToken) =>
         GetAsync<TlsSettings>($"{AppPath(app)}tls/", cancellationToken);

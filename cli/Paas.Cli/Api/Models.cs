@@ -277,6 +277,14 @@ public sealed record AppSettings : ApiObject
 /// <summary>Between <see cref="Min"/> and <see cref="Max"/> processes, aiming at <see cref="CpuPercent"/> of their CPU limit.</summary>
 public sealed record AutoscaleRule(int Min, int Max, int CpuPercent);
 
+/// <summary>An extra service: requests whose path matches <see cref="PathPattern"/> go to <see cref="ProcfileType"/>.</summary>
+public sealed record AppServiceRoute(string ProcfileType, string PathPattern);
+
+public sealed record AppServices
+{
+    public IReadOnlyList<AppServiceRoute> Services { get; init; } = [];
+}
+
 public sealed record Whitelist
 {
     public IReadOnlyList<string> Addresses { get; init; } = [];

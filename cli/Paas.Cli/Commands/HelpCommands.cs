@@ -30,6 +30,7 @@ internal static class HelpCommands
         ("maintenance", "answering 503 while you work on an app"),
         ("routing", "whether the router sends requests to an app"),
         ("whitelist", "which addresses may reach an app"),
+        ("services", "sending some paths to a process type other than web"),
         ("perms", "who may change an app; administrators"),
         ("users", "the platform's users"),
         ("keys", "your SSH public keys"),

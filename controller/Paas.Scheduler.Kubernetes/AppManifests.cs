@@ -13,12 +13,11 @@ public sealed record AppObjects(
     V1Namespace Namespace,
     IReadOnlyList<V1Secret> Secrets,
     IReadOnlyList<V1Deployment> Deployments,
-    V1Service? Service,
+    IReadOnlyList<V1Service> Services,
     IReadOnlyList<V1HorizontalPodAutoscaler> Autoscalers)
 {
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> All =>
-        new IKubernetesObject<V1ObjectMeta>[] { Namespace }.Concat(Secrets).Concat(Deployments)
-            .Concat(Service is null ? [] : [Service]).Concat(Autoscalers);
+        new IKubernetesObject<V1ObjectMeta>[] { Namespace }.Concat(Secrets).Concat(Deployments).Concat(Services).Concat(Autoscalers);
 }
 
 /// <summary>
@@ -37,10 +36,13 @@ public static class AppManifests
         if (registry is not null) secrets.Add(registry);
         var deployments = spec.Processes.OrderBy(p => p.Type, StringComparer.Ordinal)
             .Select(p => Deployment(spec, p, registry is not null, platform)).ToList();
-        var web = spec.Processes.Any(p => p.Type == ProcessTypes.Web);
+        // web's Service, then one for each other type the app's services route to.
+        var services = spec.Processes.Where(p => p.Type == ProcessTypes.Web || (spec.RoutedTypes?.Contains(p.Type) ?? false))
+            .OrderBy(p => p.Type != ProcessTypes.Web).ThenBy(p => p.Type, StringComparer.Ordinal)
+            .Select(p => Service(spec, p.Type, platform)).ToList();
         var autoscalers = spec.Processes.Where(p => p.Autoscale is not null).OrderBy(p => p.Type, StringComparer.Ordinal)
             .Select(p => Autoscaler(spec, p, platform)).ToList();
-        return new AppObjects(Namespace(spec.App, platform), secrets, deployments, web ? Service(spec, platform) : null, autoscalers);
+        return new AppObjects(Namespace(spec.App, platform), secrets, deployments, services, autoscalers);
     }
 
     public static V1Namespace Namespace(string app, string platform) => new()
@@ -135,17 +137,21 @@ public static class AppManifests
                     Metadata = new V1ObjectMeta { Labels = labels },
                     Spec = PodSpec(spec.App, spec.Version, spec.Image, process.Type, process.Command, process.Limits, spec.Tags,
                         registrySecret, process.TerminationGraceSeconds, process.Healthcheck,
-                        process.Type == ProcessTypes.Web),
+                        // A type the router reaches listens on $PORT as web does, and gets web's port and default readiness.
+                        process.Type == ProcessTypes.Web || (spec.RoutedTypes?.Contains(process.Type) ?? false)),
                 },
             },
         };
     }
 
-    /// <summary>The Service the router reaches web processes through: port 80 to $PORT.</summary>
-    public static V1Service Service(DeploymentSpec spec, string platform)
+    /// <summary>
+    /// The Service the router reaches a type's processes through, port 80 to $PORT: &lt;app&gt; for web (with the
+    /// app's domains), &lt;app&gt;-&lt;type&gt; for a type the app's services route to.
+    /// </summary>
+    public static V1Service Service(DeploymentSpec spec, string type, string platform)
     {
-        var metadata = Meta(Names.Service(spec.App), spec.App, Labels(spec.App, ProcessTypes.Web, spec.Version, platform));
-        if (spec.Domains is { Count: > 0 } domains)
+        var metadata = Meta(Names.Service(spec.App, type), spec.App, Labels(spec.App, type, spec.Version, platform));
+        if (type == ProcessTypes.Web && spec.Domains is { Count: > 0 } domains)
             metadata.Annotations = new Dictionary<string, string> { [Names.DomainsAnnotation] = string.Join(",", domains.Order(StringComparer.Ordinal)) };
         return new V1Service
         {
@@ -155,7 +161,7 @@ public static class AppManifests
             Spec = new V1ServiceSpec
             {
                 Type = "ClusterIP",
-                Selector = Selector(spec.App, ProcessTypes.Web),
+                Selector = Selector(spec.App, type),
                 // protocol stated: it is part of the list's key, and Kubernetes 1.20 refuses an apply without it.
                 Ports = [new V1ServicePort { Name = "http", Port = 80, TargetPort = DeploymentSpec.WebPort, Protocol = "TCP" }],
             },

@@ -10,7 +10,7 @@ namespace Paas.Scheduler.Kubernetes;
 /// <summary>
 /// The Kubernetes backend. Each app is a namespace; each release a Secret with its config; each process
 /// type a Deployment &lt;app&gt;-&lt;type&gt; that rolls over to a new release (old pods stop once new ones are
-/// ready); web is reached through the Service &lt;app&gt;. The objects are computed by <see cref="AppManifests"/>
+/// ready); web is reached through the Service &lt;app&gt;, a type the app's services route to through &lt;app&gt;-&lt;type&gt;. The objects are computed by <see cref="AppManifests"/>
 /// and applied with server-side apply under the field manager "paas", so applying a release again changes
 /// nothing, or puts back what someone changed by hand (which is logged).
 /// </summary>
@@ -51,6 +51,10 @@ public sealed class KubernetesScheduler : IScheduler
             // An autoscaler left behind would keep scaling a type whose count the formation now sets.
             var autoscaled = objects.Autoscalers.Select(a => a.Metadata.Name).ToHashSet(StringComparer.Ordinal);
             foreach (var stale in before.Where(o => o.Kind == V1HorizontalPodAutoscaler.KubeKind && !autoscaled.Contains(o.Name)))
+                await api.DeleteAsync(stale.Kind, Names.Namespace(spec.App), stale.Name, cancellationToken);
+            // So is the Service of a type no service routes to any more.
+            var serviced = objects.Services.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+            foreach (var stale in before.Where(o => o.Kind == V1Service.KubeKind && !serviced.Contains(o.Name)))
                 await api.DeleteAsync(stale.Kind, Names.Namespace(spec.App), stale.Name, cancellationToken);
             await rollouts.WaitAsync(spec.App, objects.Deployments.Select(d => d.Metadata.Name).ToList(), spec.Version, cancellationToken);
         }
@@ -168,8 +172,8 @@ public sealed class KubernetesScheduler : IScheduler
         try
         {
             var pods = await PodsAsync(app, cancellationToken);
-            var endpoints = await WebEndpointsAsync(app, pods, cancellationToken);
-            return pods.Select(p => PodProcesses.ToProcess(p, endpoints.GetValueOrDefault(Names.Label(p.Metadata.Labels, Names.AppLabel) ?? "")))
+            var endpoints = await EndpointsAsync(app, pods, cancellationToken);
+            return pods.Select(p => PodProcesses.ToProcess(p, endpoints.GetValueOrDefault(EndpointKey(p))))
                 .OfType<AppProcess>()
                 .OrderBy(p => p.App, StringComparer.Ordinal).ThenBy(p => p.Type, StringComparer.Ordinal).ThenBy(p => p.Name, StringComparer.Ordinal)
                 .ToList();
@@ -187,23 +191,36 @@ public sealed class KubernetesScheduler : IScheduler
             : (await api.CallAsync($"list the pods of {app}", ct,
                 () => api.Client.CoreV1.ListNamespacedPodAsync(Names.Namespace(app), labelSelector: Names.Processes, cancellationToken: ct))).Items;
 
-    /// <summary>Where the router reaches each app's web processes: its Service, by ClusterIP or by DNS name.</summary>
-    private async Task<Dictionary<string, string>> WebEndpointsAsync(string? app, IList<V1Pod> pods, CancellationToken ct)
+    /// <summary>
+    /// Where the router reaches the processes of each app's web type and routed types: their type's Service, by
+    /// ClusterIP or by DNS name. Keyed by <see cref="EndpointKey"/>.
+    /// </summary>
+    private async Task<Dictionary<string, string>> EndpointsAsync(string? app, IList<V1Pod> pods, CancellationToken ct)
     {
-        var apps = pods.Where(p => Names.Label(p.Metadata.Labels, Names.TypeLabel) == ProcessTypes.Web)
-            .Select(p => Names.Label(p.Metadata.Labels, Names.AppLabel)).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        if (apps.Count == 0) return [];
+        if (pods.Count == 0) return [];
         if (options.ServiceAddress == ServiceAddress.Dns)
-            return apps.ToDictionary(a => a, a => $"{Names.Service(a)}.{Names.Namespace(a)}.svc.{options.ClusterDomain}:80", StringComparer.Ordinal);
+            return pods
+                .Select(p => (App: Names.Label(p.Metadata.Labels, Names.AppLabel), Type: Names.Label(p.Metadata.Labels, Names.TypeLabel)))
+                .Where(p => p.App is not null && p.Type is not null)
+                .Select(p => (Namespace: Names.Namespace(p.App!), Service: Names.Service(p.App!, p.Type!)))
+                .Distinct()
+                .ToDictionary(s => $"{s.Namespace}/{s.Service}", s => $"{s.Service}.{s.Namespace}.svc.{options.ClusterDomain}:80", StringComparer.Ordinal);
         var services = app is null
             ? await api.CallAsync("list the Services of every app", ct,
                 () => api.Client.CoreV1.ListServiceForAllNamespacesAsync(labelSelector: Names.EverythingOf(options.Platform), cancellationToken: ct))
             : await api.CallAsync($"list the Services of {app}", ct,
                 () => api.Client.CoreV1.ListNamespacedServiceAsync(Names.Namespace(app), labelSelector: Names.Everything, cancellationToken: ct));
         return services.Items
-            .Where(s => s.Metadata.Name == Names.Service(s.Metadata.NamespaceProperty) && s.Spec?.ClusterIP is { Length: > 0 } ip && ip != "None")
-            .ToDictionary(s => s.Metadata.NamespaceProperty, s => $"{s.Spec.ClusterIP}:80", StringComparer.Ordinal);
+            .Where(s => s.Spec?.ClusterIP is { Length: > 0 } ip && ip != "None")
+            .ToDictionary(s => $"{s.Metadata.NamespaceProperty}/{s.Metadata.Name}", s => $"{s.Spec.ClusterIP}:80", StringComparer.Ordinal);
     }
+
+    /// <summary>"namespace/service" of the Service in front of a pod's type. By ClusterIP, a type without a Service has no
+    /// endpoint; by DNS every type gets its Service's name, and the route table uses only web's and the routed types'.</summary>
+    private static string EndpointKey(V1Pod pod) =>
+        Names.Label(pod.Metadata.Labels, Names.AppLabel) is { } app && Names.Label(pod.Metadata.Labels, Names.TypeLabel) is { } type
+            ? $"{Names.Namespace(app)}/{Names.Service(app, type)}"
+            : "";
 
     /// <summary>
     /// Types (or all) restart by rollout: the pod template gets a new restartedAt annotation, so new pods replace

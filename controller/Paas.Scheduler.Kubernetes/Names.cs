@@ -61,6 +61,9 @@ public static class Names
 
     public static string Service(string app) => app;
 
+    /// <summary>web's Service is the app's name; a routed type's is &lt;app&gt;-&lt;type&gt;.</summary>
+    public static string Service(string app, string type) => type == Paas.Domain.ProcessTypes.Web ? Service(app) : $"{app}-{type}";
+
     public static string Autoscaler(string app, string type) => $"{app}-{type}";
 
     /// <summary>A release's config as environment (Deis: &lt;app&gt;-v&lt;N&gt;-env).</summary>

@@ -14,8 +14,8 @@ public static class PodProcesses
         "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
     };
 
-    /// <param name="webEndpoint">Where the router reaches the app's web processes (its Service), if known.</param>
-    public static AppProcess? ToProcess(V1Pod pod, string? webEndpoint)
+    /// <param name="endpoint">Where the router reaches the pod's type (its Service: web's, or a routed type's), if it has one.</param>
+    public static AppProcess? ToProcess(V1Pod pod, string? endpoint)
     {
         var labels = pod.Metadata?.Labels;
         if (Names.Label(labels, Names.AppLabel) is not { } app || Names.Label(labels, Names.TypeLabel) is not { } type) return null;
@@ -25,7 +25,7 @@ public static class PodProcesses
         var restarts = pod.Status?.ContainerStatuses?.Sum(c => c.RestartCount) ?? 0;
         return new AppProcess(app, type, pod.Metadata!.Name, Names.VersionOf(labels), state,
             new DateTimeOffset(DateTime.SpecifyKind(started, DateTimeKind.Utc)),
-            state == ProcessState.Up && type == ProcessTypes.Web ? webEndpoint : null, restarts);
+            state == ProcessState.Up ? endpoint : null, restarts);
     }
 
     public static ProcessState StateOf(V1Pod pod, V1ContainerStatus? container)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Paas.EndToEnd.Tests.Support;
 using Paas.Testing;
 
 namespace Paas.EndToEnd.Tests;
@@ -127,6 +128,36 @@ public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
         await platform.WaitForBodyAsync(app, "put back", TimeSpan.FromSeconds(60));
         var log = await File.ReadAllTextAsync(Path.Combine(platform.StateDirectory, "logs", "controller.log"));
         Assert.Contains($"Deployment {app}/{app}-web of {app} v2 was missing (deleted by hand?); created it again", log, StringComparison.Ordinal);
+        (await alice.PaasIn(repo, "apps:destroy", "--confirm", app)).ShouldSucceed("paas apps:destroy");
+    }
+
+    [SkippableFact]
+    public async Task A_service_gets_a_Kubernetes_Service_of_its_own_and_the_router_sends_its_paths_there()
+    {
+        Skip.If(platform.SkipReason is not null, platform.SkipReason);
+        var alice = await platform.RegisterAsync(PlatformFixture.NewAppName("alice"));
+        var app = PlatformFixture.NewAppName("svc");
+        var repo = await alice.NewAppRepositoryAsync(app, "from web");
+        await File.WriteAllTextAsync(Path.Combine(repo, "Dockerfile"),
+            "FROM paas/busybox\nCOPY index.html /www/index.html\nRUN mkdir -p /hooks/webhooks && echo from the webhooks process > /hooks/webhooks/index.html\n");
+        await File.WriteAllTextAsync(Path.Combine(repo, "Procfile"), "web: exec httpd -f -p $PORT -h /www\nwebhooks: exec httpd -f -p $PORT -h /hooks\n");
+        await alice.CommitAllAsync(repo, "web and webhooks");
+        (await alice.PaasIn(repo, "apps:create", app)).ShouldSucceed("paas apps:create");
+        (await alice.Git(repo, "push", "paas", "main")).ShouldSucceed("git push");
+        (await alice.PaasIn(repo, "ps:scale", "webhooks=1")).ShouldSucceed("paas ps:scale webhooks=1");
+        await platform.WaitForBodyAsync(app, "from web", TimeSpan.FromSeconds(30));
+
+        (await alice.PaasIn(repo, "services:add", "--type", "webhooks", "--route", "/webhooks")).ShouldSucceed("paas services:add");
+
+        await RetryAsync(async () => Assert.Equal("from the webhooks process", (await platform.GetAsync(platform.Host(app), "/webhooks/")).Body.Trim()));
+        Assert.Equal("from web", (await platform.BodyThroughRouterAsync(app)).Trim());
+        var services = await platform.Kubectl("get", "services", "-n", app, "-o", "jsonpath={.items[*].metadata.name}");
+        Assert.Equal([app, $"{app}-webhooks"], services.ShouldSucceed("kubectl get services").Stdout.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
+
+        (await alice.PaasIn(repo, "services:remove", "webhooks")).ShouldSucceed("paas services:remove");
+        await RetryAsync(async () => Assert.Equal(System.Net.HttpStatusCode.NotFound, (await platform.GetAsync(platform.Host(app), "/webhooks/")).Status));
+        var left = await platform.Kubectl("get", "services", "-n", app, "-o", "jsonpath={.items[*].metadata.name}");
+        Assert.Equal(app, left.ShouldSucceed("kubectl get services").Stdout.Trim());
         (await alice.PaasIn(repo, "apps:destroy", "--confirm", app)).ShouldSucceed("paas apps:destroy");
     }
 

@@ -135,6 +135,7 @@ internal sealed class GoldenInput
     public Dictionary<string, string>? Tags { get; set; }
     public Dictionary<string, string>? Registry { get; set; }
     public List<string>? Domains { get; set; }
+    public List<string>? RoutedTypes { get; set; }
     public List<GoldenProcess> Processes { get; set; } = [];
 
     public static DeploymentSpec Read(string yaml)
@@ -142,7 +143,7 @@ internal sealed class GoldenInput
         var input = new DeserializerBuilder().WithNamingConvention(CamelCaseNamingConvention.Instance).Build().Deserialize<GoldenInput>(yaml);
         return new DeploymentSpec(input.App, input.Version, input.Image, input.Environment,
             input.Processes.Select(p => p.ToSpec()).ToList(), input.Tags,
-            input.Registry is null ? null : RegistryCredentials.From(input.Registry), input.Domains);
+            input.Registry is null ? null : RegistryCredentials.From(input.Registry), input.Domains, input.RoutedTypes);
     }
 }
 

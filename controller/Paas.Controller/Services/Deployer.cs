@@ -106,11 +106,12 @@ public sealed class Deployer(
         if (release.BuildId is not { } buildId) return null;
         var build = await db.Builds.SingleAsync(b => b.Id == buildId, ct);
         var config = await db.Configs.SingleAsync(c => c.Id == release.ConfigId, ct);
-        // Autoscaling is a setting, not part of the release: a release runs with the rules in force when it deploys.
-        var settings = scheduler.Features.Autoscaling ? await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.AppId == app.Id, ct) : null;
+        // Autoscaling and services are settings, not part of the release: a release runs with those in force when it deploys.
+        var settings = await db.Settings.AsNoTracking().SingleOrDefaultAsync(s => s.AppId == app.Id, ct);
         var domains = await db.Hostnames.AsNoTracking().Where(h => h.AppId == app.Id).Select(h => h.Name).ToListAsync(ct);
-        return DeploymentSpecs.For(app, release, build, config, settings?.Autoscale,
-            domains.Select(d => d.Contains('.', StringComparison.Ordinal) ? d : $"{d}.{platform.Value.Domain}").Order(StringComparer.Ordinal).ToList());
+        return DeploymentSpecs.For(app, release, build, config, scheduler.Features.Autoscaling ? settings?.Autoscale : null,
+            domains.Select(d => d.Contains('.', StringComparison.Ordinal) ? d : $"{d}.{platform.Value.Domain}").Order(StringComparer.Ordinal).ToList(),
+            settings?.Services.Keys);
     }
 
     private static string FirstLine(string text) => text.Split('\n')[0];
@@ -121,8 +122,10 @@ public static class DeploymentSpecs
 {
     /// <param name="autoscale">Autoscaling rules by process type (app settings), for backends that autoscale.</param>
     /// <param name="domains">Full host names that reach the app.</param>
+    /// <param name="routedTypes">Process types the app's services route requests to.</param>
     public static DeploymentSpec For(App app, Release release, Build build, Config config,
-        IReadOnlyDictionary<string, Autoscale>? autoscale = null, IReadOnlyList<string>? domains = null)
+        IReadOnlyDictionary<string, Autoscale>? autoscale = null, IReadOnlyList<string>? domains = null,
+        IEnumerable<string>? routedTypes = null)
     {
         var processes = build.ProcessTypes
             .Order(StringComparer.Ordinal)
@@ -138,7 +141,8 @@ public static class DeploymentSpecs
         return new DeploymentSpec(app.Name, release.Version, build.Image, Environment(app, release, build, config), processes,
             config.Tags.Count == 0 ? null : new Dictionary<string, string>(config.Tags, StringComparer.Ordinal),
             RegistryCredentials.From(config.Registry),
-            domains is { Count: > 0 } ? domains : null);
+            domains is { Count: > 0 } ? domains : null,
+            routedTypes?.Where(build.ProcessTypes.Contains).Order(StringComparer.Ordinal).ToList() is { Count: > 0 } routed ? routed : null);
     }
 
     /// <summary>The environment every process of the release gets: the config plus what the platform sets.</summary>

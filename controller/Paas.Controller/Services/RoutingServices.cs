@@ -152,6 +152,18 @@ public sealed class SettingsService(PaasDbContext db, IScheduler scheduler, Rout
         await deployer.DeployServingLockedAsync(app, retireOthers: false, ct);
     }
 
+    /// <summary>
+    /// A backend that balances each process type behind an endpoint of its own (a Kubernetes Service) needs one for a
+    /// newly routed type, and no longer for one whose service went: the serving release is applied again, at once.
+    /// The Docker engine reaches every process on its own address, so nothing changes there.
+    /// </summary>
+    public async Task ApplyServicesAsync(App app, CancellationToken ct)
+    {
+        if (!scheduler.Features.BalancedWebEndpoint) return;
+        await using var held = await locks.AcquireAsync(app.Name, ct);
+        await deployer.DeployServingLockedAsync(app, retireOthers: false, ct);
+    }
+
     public void RequireAutoscaling()
     {
         if (!scheduler.Features.Autoscaling)

@@ -96,6 +96,8 @@ public sealed record LogLine(DateTimeOffset Time, string Source, string Text);
 /// <param name="Tags">Node selection (Kubernetes node selectors); a single host ignores them.</param>
 /// <param name="PullCredentials">For an image in a private registry.</param>
 /// <param name="Domains">The host names that reach the app, for backends that record them with the app's service.</param>
+/// <param name="RoutedTypes">Process types other than web that the router sends requests to (the app's services): their
+/// processes listen on $PORT and need an endpoint as web's do.</param>
 public sealed record DeploymentSpec(
     string App,
     int Version,
@@ -104,7 +106,8 @@ public sealed record DeploymentSpec(
     IReadOnlyList<ProcessSpec> Processes,
     IReadOnlyDictionary<string, string>? Tags = null,
     RegistryCredentials? PullCredentials = null,
-    IReadOnlyList<string>? Domains = null)
+    IReadOnlyList<string>? Domains = null,
+    IReadOnlyList<string>? RoutedTypes = null)
 {
     /// <summary>The port web processes listen on, passed as $PORT.</summary>
     public const int WebPort = 5000;
@@ -127,7 +130,8 @@ public sealed record ProcessSpec(
 
 /// <summary>One running (or failing) process of an app.</summary>
 /// <param name="Name">"&lt;app&gt;-&lt;type&gt;-&lt;suffix&gt;", unique on the backend.</param>
-/// <param name="Endpoint">"host:port" where a web process answers, as reachable by the router.</param>
+/// <param name="Endpoint">"host:port" where a web process (or a routed one, see <see cref="DeploymentSpec.RoutedTypes"/>)
+/// answers, as reachable by the router.</param>
 /// <param name="Restarts">How many times the process was restarted after it crashed or failed its liveness check.</param>
 public sealed record AppProcess(
     string App,

@@ -42,6 +42,21 @@ public sealed class ClusterUser
     public Task<CommandResult> PaasIn(string cwd, params string[] args) =>
         Processes.RunAsync(Cli, args, cwd, Environment(), TimeSpan.FromMinutes(4));
 
+    /// <summary>The real deis CLI, with this user's home (its profile goes to ~/.deis).</summary>
+    public Task<CommandResult> Deis(string binary, params string[] args) =>
+        Processes.RunAsync(binary, args, Home, Environment(), TimeSpan.FromMinutes(4));
+
+    /// <summary>A git repository with only an index.html: no Dockerfile, so the static buildpack builds it.</summary>
+    public async Task<string> NewStaticSiteAsync(string name, string text)
+    {
+        var dir = Path.Combine(Home, "src", name);
+        Directory.CreateDirectory(dir);
+        await File.WriteAllTextAsync(Path.Combine(dir, "index.html"), text + "\n");
+        (await Git(dir, "init", "-q", "-b", "main")).ShouldSucceed("git init");
+        await CommitAsync(dir, "a static site");
+        return dir;
+    }
+
     public Task<CommandResult> Git(string cwd, params string[] args) =>
         Processes.RunAsync("git", args, cwd, Environment(), TimeSpan.FromMinutes(8));
 

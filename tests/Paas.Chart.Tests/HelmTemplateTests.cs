@@ -123,6 +123,7 @@ public sealed class HelmTemplateTests
         Assert.Equal("amqps://u:p@mq.example.com:5671/", Str(chart.Get("Secret", "paas-secrets"), "stringData.rabbitmq-url"));
         var builder = chart.Get("Deployment", "paas-builder");
         Assert.Equal("registry.example.com/paas", Env(Container(builder, "builder"))["PAAS_REGISTRY"]);
+        Assert.Equal("registry.example.com/paas/paas/stack:bookworm", Env(Container(builder, "builder"))["PAAS_STACK_IMAGE"]);
         Assert.DoesNotContain(Items(builder, "spec.template.spec.containers"), c => Str(c, "name") == "registry-relay");
         // Nothing waits for services the chart does not run.
         Assert.Empty(Items(chart.Get("Deployment", "paas-controller"), "spec.template.spec.initContainers"));
@@ -173,6 +174,10 @@ public sealed class HelmTemplateTests
         var dind = new Manifests(await Tools.TemplateAsync()).Get("Deployment", "paas-builder");
         Assert.Equal("tcp://127.0.0.1:2375", Env(Container(dind, "builder"))["DOCKER_HOST"]);
         Assert.Equal("127.0.0.1:30500", Env(Container(dind, "builder"))["PAAS_REGISTRY"]);
+        // The stack of buildpack apps: pulled by the builder's engine from where scripts/k8s-install pushes it, or named.
+        Assert.Equal("127.0.0.1:30500/paas/stack:bookworm", Env(Container(dind, "builder"))["PAAS_STACK_IMAGE"]);
+        var named = new Manifests(await Tools.TemplateAsync("paas", "builder.stackImage=registry.example.com/stacks/bookworm:3")).Get("Deployment", "paas-builder");
+        Assert.Equal("registry.example.com/stacks/bookworm:3", Env(Container(named, "builder"))["PAAS_STACK_IMAGE"]);
         Assert.Equal("true", Str(Container(dind, "dind"), "securityContext.privileged"));
         Assert.Contains("TCP-LISTEN:30500,bind=127.0.0.1,fork,reuseaddr", At(Container(dind, "registry-relay"), "command")!.ToString(), StringComparison.Ordinal);
 

@@ -83,6 +83,33 @@ public sealed class InClusterPlatformTests(ITestOutputHelper output)
             var logs = (await admin.PaasIn(source, "logs")).ShouldSucceed("logs");
             Assert.Contains("serving on 5000", logs.Stdout, StringComparison.Ordinal);
 
+            Step("the deis CLI against the in-cluster controller");
+            if (Tools.Deis is { } deisBinary)
+            {
+                var deis = new ClusterUser(root, "deis-admin");
+                (await deis.Deis(deisBinary, "login", urls["PAAS_URL"], "--username=admin", "--password=s3cret-pass")).ShouldSucceed("deis login");
+                Assert.Contains(app, (await deis.Deis(deisBinary, "apps:list")).ShouldSucceed("deis apps:list").Stdout, StringComparison.Ordinal);
+                Assert.Contains("hello-from-config", (await deis.Deis(deisBinary, "config:list", "-a", app)).ShouldSucceed("deis config:list").Stdout, StringComparison.Ordinal);
+                Assert.Matches($@"{app}-web-\S+ up \(v\d+\)", (await deis.Deis(deisBinary, "ps:list", "-a", app)).ShouldSucceed("deis ps:list").Stdout);
+                var deisRun = await deis.Deis(deisBinary, "run", "echo deis-run=$GREETING; exit 3", "-a", app);
+                Assert.True(deisRun.ExitCode == 3, "deis run did not exit with the command's code 3:\n" + deisRun);
+                Assert.Contains("deis-run=hello-from-config", deisRun.Stdout, StringComparison.Ordinal);
+            }
+            else
+            {
+                output.WriteLine($"SKIPPED the deis CLI steps: {Tools.SkipReasonWithoutDeis}");
+            }
+
+            Step("git push of a buildpack app (no Dockerfile), built in the cluster on the stack image");
+            var site = "ct-site-" + Guid.NewGuid().ToString("N")[..4];
+            var siteSource = await admin.NewStaticSiteAsync(site, "a static site");
+            (await admin.PaasIn(siteSource, "apps:create", site)).ShouldSucceed("apps:create of the buildpack app");
+            var sitePush = (await admin.Git(siteSource, "push", "paas", "main")).ShouldSucceed("git push of the buildpack app");
+            Assert.Contains("Static app detected", sitePush.Output, StringComparison.Ordinal);
+            Assert.Contains($"{site} v2 deployed", sitePush.Output, StringComparison.Ordinal);
+            await WaitForBodyAsync(router, $"{site}.localhost", "a static site");
+            (await admin.PaasIn(siteSource, "apps:destroy", "--confirm", site)).ShouldSucceed("apps:destroy of the buildpack app");
+
             Step("domains:add, a second push, releases:rollback");
             (await admin.PaasIn(source, "domains:add", $"www.{app}.test")).ShouldSucceed("domains:add");
             await WaitForBodyAsync(router, $"www.{app}.test", "first version");

@@ -11,6 +11,12 @@ public static class Tools
     public static string? SkipReasonWithoutHelm =>
         Helm is null ? "no helm: set PAAS_HELM, or put Helm 3 at ../shared/tools/helm or on PATH" : null;
 
+    /// <summary>The real deis CLI at ../shared/tools/deis (Hephy v2.23), or null.</summary>
+    public static string? Deis { get; } =
+        Path.GetFullPath(Path.Combine(RepoPaths.Root, "..", "shared", "tools", "deis")) is var deis && File.Exists(deis) ? deis : null;
+
+    public static string SkipReasonWithoutDeis => "../shared/tools/deis is not on this machine";
+
     public static Task<CommandResult> HelmAsync(IEnumerable<string> args, string? kubeconfig = null, TimeSpan? timeout = null) =>
         Processes.RunAsync(Helm ?? "helm", args, RepoPaths.Root, Environment(kubeconfig), timeout ?? TimeSpan.FromMinutes(5));
 

@@ -28,14 +28,7 @@ public sealed class BuildpackBuilder(IDockerClient docker, ImageBuilder images, 
         IReadOnlyDictionary<string, string> environment, string image, Func<string, Task> say, Func<string, Task> phase, CancellationToken ct)
     {
         var stack = options.Value.StackImage;
-        try
-        {
-            await docker.Images.InspectImageAsync(stack, ct);
-        }
-        catch (DockerImageNotFoundException)
-        {
-            throw new BuildFailedException($"The stack image {stack} is missing from the builder's Docker engine; scripts/up (or scripts/svc stack-image) makes it.");
-        }
+        await EnsureStackAsync(stack, say, ct);
 
         var container = await docker.Containers.CreateContainerAsync(new CreateContainerParameters
         {
@@ -170,6 +163,39 @@ public sealed class BuildpackBuilder(IDockerClient docker, ImageBuilder images, 
     }
 
     /// <summary>The context of the final image: a Dockerfile, the launcher and the compiled app (entries "app/...").</summary>
+    /// <summary>
+    /// The stack must be in the builder's engine. On one host scripts/up imports it; in a cluster the builder's own
+    /// engine (docker-in-docker) starts empty and pulls it from the registry scripts/k8s-install pushed it to.
+    /// </summary>
+    private async Task EnsureStackAsync(string stack, Func<string, Task> say, CancellationToken ct)
+    {
+        try
+        {
+            await docker.Images.InspectImageAsync(stack, ct);
+            return;
+        }
+        catch (DockerImageNotFoundException)
+        {
+        }
+        var slash = stack.IndexOf('/', StringComparison.Ordinal);
+        var registry = slash > 0 && (stack[..slash].Contains('.', StringComparison.Ordinal) || stack[..slash].Contains(':', StringComparison.Ordinal)) ? stack[..slash] : null;
+        if (registry is null)
+            throw new BuildFailedException($"The stack image {stack} is missing from the builder's Docker engine; scripts/up (or scripts/svc stack-image) makes it.");
+        await say($"-----> Pulling the stack image {stack} (once per builder engine)");
+        var colon = stack.LastIndexOf(':');
+        var (name, tag) = colon > slash ? (stack[..colon], stack[(colon + 1)..]) : (stack, "latest");
+        try
+        {
+            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = name, Tag = tag }, null, new Progress<JSONMessage>(), ct);
+            await docker.Images.InspectImageAsync(stack, ct);
+        }
+        catch (Exception e) when (e is DockerApiException or DockerImageNotFoundException or HttpRequestException)
+        {
+            throw new BuildFailedException(
+                $"The stack image {stack} is not in the builder's Docker engine and could not be pulled ({e.Message.Trim()}); scripts/k8s-install pushes it to {registry}.");
+        }
+    }
+
     private static async Task WriteImageContextAsync(Stream output, Stream slug, string stack, IReadOnlyDictionary<string, string> configVars, CancellationToken ct)
     {
         var dockerfile = new StringBuilder()

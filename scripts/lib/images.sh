@@ -25,10 +25,14 @@ export DOCKER_BUILDKIT=0
 images_log() { [ -n "${IMAGES_QUIET:-}" ] || echo "images: $*" >&2; }
 images_die() { echo "images: $*" >&2; return 1; }
 
-# sha256 (12 hex digits) of the names and contents of the files under DIR's relative PATHS, bin/ and obj/ left out.
+# Build outputs, left out of hashes and publish sources: a project's bin/ and obj/ (not every bin/: a buildpack
+# keeps its scripts in bin/).
+IMAGES_NOT_SOURCES=(! -path '*/Paas.*/bin/*' ! -path '*/obj/*')
+
+# sha256 (12 hex digits) of the names and contents of the files under DIR's relative PATHS, build outputs left out.
 images_hash_tree() { # dir paths...
   local dir=$1; shift
-  (cd "$dir" && find "$@" -type f ! -path '*/bin/*' ! -path '*/obj/*' -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) \
+  (cd "$dir" && find "$@" -type f "${IMAGES_NOT_SOURCES[@]}" -print0 | LC_ALL=C sort -z | xargs -0 -r sha256sum) \
     | sha256sum | cut -c1-12
 }
 
@@ -165,7 +169,9 @@ images_project_dirs() { # csproj (repo-relative)
 
 images_component_sources() { # component -> repo-relative paths its build reads
   local proj; proj=$(images_project "$1") || return 1
-  { images_project_dirs "$proj"; echo Directory.Build.props; echo Directory.Packages.props; echo global.json
+  # The builder ships the buildpacks beside its project (its csproj copies ../buildpacks into the output).
+  { images_project_dirs "$proj"; [ "$1" = builder ] && echo builder/buildpacks
+    echo Directory.Build.props; echo Directory.Packages.props; echo global.json
     [ -f "$PAAS_REPO/nuget.config" ] && echo nuget.config; [ -f "$PAAS_REPO/NuGet.Config" ] && echo NuGet.Config; } | sort -u
 }
 
@@ -180,7 +186,7 @@ images_publish() { # component -> publish dir
   if [ ! -f "$out/.done" ]; then
     images_log "publishing $name (dotnet publish -c Release)"
     work=$(mktemp -d /tmp/paas-publish.XXXXXX)
-    (cd "$PAAS_REPO" && find "${sources[@]}" -type f ! -path '*/bin/*' ! -path '*/obj/*' -print0 | tar --null -T - -cf - | tar -C "$work" -xf -) \
+    (cd "$PAAS_REPO" && find "${sources[@]}" -type f "${IMAGES_NOT_SOURCES[@]}" -print0 | tar --null -T - -cf - | tar -C "$work" -xf -) \
       || { rm -rf "$work"; images_die "copying the sources of $name failed"; return 1; }
     rm -rf "$out"; mkdir -p "$out"
     if ! dotnet publish "$work/$proj" -c Release -o "$out" -p:UseAppHost=false -nologo -v quiet -clp:ErrorsOnly \

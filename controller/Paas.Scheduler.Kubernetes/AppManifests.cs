@@ -137,8 +137,11 @@ public static class AppManifests
                     Metadata = new V1ObjectMeta { Labels = labels },
                     Spec = PodSpec(spec.App, spec.Version, spec.Image, process.Type, process.Command, process.Limits, spec.Tags,
                         registrySecret, process.TerminationGraceSeconds, process.Healthcheck,
-                        // A type the router reaches listens on $PORT as web does, and gets web's port and default readiness.
-                        process.Type == ProcessTypes.Web || (spec.RoutedTypes?.Contains(process.Type) ?? false)),
+                        // Only web gets a default readiness check. A type a service routes to is reached on $PORT through its
+                        // Service all the same (targetPort), but its pod template stays the same whether routed or not:
+                        // server-side apply cannot take a default probe away again (the API server's defaults stay behind
+                        // without a handler, which it refuses). `healthchecks:set` gives it one.
+                        process.Type == ProcessTypes.Web),
                 },
             },
         };

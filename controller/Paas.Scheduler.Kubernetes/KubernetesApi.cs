@@ -47,7 +47,7 @@ internal sealed class KubernetesApi(IKubernetes client, TimeSpan callTimeout)
             {
                 V1Namespace.KubeKind => await client.CoreV1.DeleteNamespaceAsync(name, propagationPolicy: "Background", cancellationToken: ct),
                 V1Secret.KubeKind => await client.CoreV1.DeleteNamespacedSecretAsync(name, ns, cancellationToken: ct),
-                V1Service.KubeKind => await client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: ct),
+                V1Service.KubeKind => await DeleteServiceAsync(name, ns!, ct),
                 V1Pod.KubeKind => await client.CoreV1.DeleteNamespacedPodAsync(name, ns, gracePeriodSeconds: gracePeriodSeconds, cancellationToken: ct),
                 V1Deployment.KubeKind => await client.AppsV1.DeleteNamespacedDeploymentAsync(name, ns, propagationPolicy: "Background", cancellationToken: ct),
                 V1HorizontalPodAutoscaler.KubeKind => await client.AutoscalingV1.DeleteNamespacedHorizontalPodAutoscalerAsync(name, ns, cancellationToken: ct),
@@ -57,6 +57,22 @@ internal sealed class KubernetesApi(IKubernetes client, TimeSpan callTimeout)
         catch (KubernetesApiException e) when (e.Status == HttpStatusCode.Conflict)
         {
             // already being deleted by someone else (a retirement and a destroy at once)
+        }
+    }
+
+    /// <summary>
+    /// Kubernetes before 1.21 answers a Service's deletion with a Status object, which the client reads as the Service
+    /// it expects and fails on ("status": "Success" is no ServiceStatus). The answer was a success: the Service is gone.
+    /// </summary>
+    private async Task<object?> DeleteServiceAsync(string name, string ns, CancellationToken ct)
+    {
+        try
+        {
+            return await client.CoreV1.DeleteNamespacedServiceAsync(name, ns, cancellationToken: ct);
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -93,7 +93,7 @@ public sealed class InClusterPlatformTests(ITestOutputHelper output)
                 Assert.Matches($@"{app}-web-\S+ up \(v\d+\)", (await deis.Deis(deisBinary, "ps:list", "-a", app)).ShouldSucceed("deis ps:list").Stdout);
                 var deisRun = await deis.Deis(deisBinary, "run", "echo deis-run=$GREETING; exit 3", "-a", app);
                 Assert.True(deisRun.ExitCode == 3, "deis run did not exit with the command's code 3:\n" + deisRun);
-                Assert.Contains("deis-run=hello-from-config", deisRun.Stdout, StringComparison.Ordinal);
+                Assert.Contains("deis-run=hello-from-config", deisRun.Output, StringComparison.Ordinal); // deis prints a failed command's output on stderr
             }
             else
             {

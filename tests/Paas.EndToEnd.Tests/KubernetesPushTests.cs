@@ -154,12 +154,16 @@ public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
         var services = await platform.Kubectl("get", "services", "-n", app, "-o", "jsonpath={.items[*].metadata.name}");
         Assert.Equal([app, $"{app}-webhooks"], services.ShouldSucceed("kubectl get services").Stdout.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries).Order());
 
-        (await alice.PaasIn(repo, "services:remove", "webhooks")).ShouldSucceed("paas services:remove");
+        var removed = await alice.PaasIn(repo, "services:remove", "webhooks");
+        Assert.True(removed.ExitCode == 0, $"paas services:remove failed:\n{removed}\ncontroller log:\n{await ControllerLogTailAsync()}");
         await RetryAsync(async () => Assert.Equal(System.Net.HttpStatusCode.NotFound, (await platform.GetAsync(platform.Host(app), "/webhooks/")).Status));
         var left = await platform.Kubectl("get", "services", "-n", app, "-o", "jsonpath={.items[*].metadata.name}");
         Assert.Equal(app, left.ShouldSucceed("kubectl get services").Stdout.Trim());
         (await alice.PaasIn(repo, "apps:destroy", "--confirm", app)).ShouldSucceed("paas apps:destroy");
     }
+
+    private async Task<string> ControllerLogTailAsync() =>
+        string.Join('\n', (await File.ReadAllLinesAsync(Path.Combine(platform.StateDirectory, "logs", "controller.log"))).TakeLast(60));
 
     private static async Task RetryAsync(Func<Task> assertion)
     {

@@ -190,4 +190,19 @@ public sealed class KubernetesApiTests : IAsyncLifetime
         Assert.Equal("DELETE /apis/autoscaling/v1/namespaces/demo/horizontalpodautoscalers/demo-web", api.Changes[^1].ToString());
         Assert.Equal(2, api.Get("/apis/apps/v1/namespaces/demo/deployments/demo-web")!["spec"]!["replicas"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task A_routed_type_gets_a_Service_which_goes_when_no_service_routes_to_it()
+    {
+        var scheduler = Scheduler();
+        await scheduler.DeployAsync(Spec() with { RoutedTypes = ["worker"] }, default);
+        Assert.Contains("PATCH /api/v1/namespaces/demo/services/demo-worker", api.Changes.Select(r => r.ToString()));
+
+        // Applied again without it; the API server answers the deletion with a Status object, as Kubernetes 1.20 does.
+        await scheduler.DeployAsync(Spec(), default);
+
+        Assert.Equal("DELETE /api/v1/namespaces/demo/services/demo-worker", api.Changes[^1].ToString());
+        Assert.Null(api.Get("/api/v1/namespaces/demo/services/demo-worker"));
+        Assert.NotNull(api.Get("/api/v1/namespaces/demo/services/demo"));
+    }
 }

@@ -14,20 +14,22 @@ public sealed class RunAndLogsTests : CommandTests
     [Fact]
     public async Task Run_prints_each_chunk_as_it_arrives_and_exits_with_the_commands_code()
     {
-        RunningCli? run = null;
+        // The handler may run before Start's result is stored (a loaded machine can pause the test between the two).
+        var started = new TaskCompletionSource<RunningCli>(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstChunkSeenBeforeSecondWasSent = false;
         Controller.OnHandler("POST", RunPath, async context =>
         {
             context.Response.ContentType = "application/x-ndjson";
             await WriteLineAsync(context, """{"output":"first chunk\n"}""");
             // The CLI must show this before the command goes on; nothing more is sent until it does.
-            firstChunkSeenBeforeSecondWasSent = await run!.Stdout.WaitForAsync("first chunk\n", Patience);
+            firstChunkSeenBeforeSecondWasSent = await (await started.Task).Stdout.WaitForAsync("first chunk\n", Patience);
             await WriteLineAsync(context, """{"output":"second "}""");
             await WriteLineAsync(context, """{"output":"chunk\n"}""");
             await WriteLineAsync(context, """{"exit_code":3}""");
         });
 
-        run = Machine.Start(["run", "-a", "demo", "rake", "db:migrate", "--trace"]);
+        var run = Machine.Start(["run", "-a", "demo", "rake", "db:migrate", "--trace"]);
+        started.SetResult(run);
         var result = await run.Completion;
 
         Assert.True(firstChunkSeenBeforeSecondWasSent, "the first chunk did not reach stdout while the command was still running");
@@ -137,20 +139,21 @@ public sealed class RunAndLogsTests : CommandTests
     [Fact]
     public async Task Logs_follow_streams_until_cancelled_and_then_exits_0()
     {
-        RunningCli? logs = null;
+        var started = new TaskCompletionSource<RunningCli>(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstLineSeenBeforeSecondWasSent = false;
         Controller.OnHandler("GET", "/v2/apps/demo/logs?log_lines=5&follow=true", async context =>
         {
             context.Response.ContentType = "text/plain; charset=utf-8";
             await WriteAsync(context, "10:00:00 demo[web.1]: first\n");
-            firstLineSeenBeforeSecondWasSent = await logs!.Stdout.WaitForAsync("first\n", Patience);
+            firstLineSeenBeforeSecondWasSent = await (await started.Task).Stdout.WaitForAsync("first\n", Patience);
             await WriteAsync(context, "10:00:01 demo[web.1]: sec");
             await WriteAsync(context, "ond\n");
             await Task.Delay(Timeout.Infinite, context.RequestAborted); // a followed log never ends by itself
         });
         using var ctrlC = new CancellationTokenSource();
 
-        logs = Machine.Start(["logs", "-f", "-n", "5", "-a", "demo"], ctrlC.Token);
+        var logs = Machine.Start(["logs", "-f", "-n", "5", "-a", "demo"], ctrlC.Token);
+        started.SetResult(logs);
         Assert.True(await logs.Stdout.WaitForAsync("second\n", Patience), logs.Stdout.ToString());
         await ctrlC.CancelAsync();
         var result = await logs.Completion.WaitAsync(Patience);

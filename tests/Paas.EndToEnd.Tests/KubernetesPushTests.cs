@@ -125,9 +125,15 @@ public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
         (await platform.Kubectl("delete", "deployment", $"{app}-web", "-n", app)).ShouldSucceed("kubectl delete deployment");
         await platform.RestartControllerAsync();
 
+        // The old pods may still answer while they terminate: wait for the Deployment itself and the controller's word.
+        await RetryAsync(async () =>
+            Assert.Equal(0, (await platform.Kubectl("get", "deployment", $"{app}-web", "-n", app)).ExitCode), attempts: 120);
+        await RetryAsync(async () =>
+        {
+            var log = await File.ReadAllTextAsync(Path.Combine(platform.StateDirectory, "logs", "controller.log"));
+            Assert.Contains($"Deployment {app}/{app}-web of {app} v2 was missing (deleted by hand?); created it again", log, StringComparison.Ordinal);
+        }, attempts: 120);
         await platform.WaitForBodyAsync(app, "put back", TimeSpan.FromSeconds(60));
-        var log = await File.ReadAllTextAsync(Path.Combine(platform.StateDirectory, "logs", "controller.log"));
-        Assert.Contains($"Deployment {app}/{app}-web of {app} v2 was missing (deleted by hand?); created it again", log, StringComparison.Ordinal);
         (await alice.PaasIn(repo, "apps:destroy", "--confirm", app)).ShouldSucceed("paas apps:destroy");
     }
 
@@ -165,7 +171,7 @@ public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
     private async Task<string> ControllerLogTailAsync() =>
         string.Join('\n', (await File.ReadAllLinesAsync(Path.Combine(platform.StateDirectory, "logs", "controller.log"))).TakeLast(60));
 
-    private static async Task RetryAsync(Func<Task> assertion)
+    private static async Task RetryAsync(Func<Task> assertion, int attempts = 30)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -174,7 +180,7 @@ public sealed class KubernetesPushTests(KubernetesPlatformFixture platform)
                 await assertion();
                 return;
             }
-            catch (Xunit.Sdk.XunitException) when (attempt < 30)
+            catch (Xunit.Sdk.XunitException) when (attempt < attempts)
             {
                 await Task.Delay(500);
             }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Paas.Domain;
 using Paas.Domain.Scheduling;
 
 namespace Paas.Scheduler.Docker;
@@ -129,14 +130,14 @@ internal sealed class Containers(IDockerClient docker)
         }
         catch (DockerImageNotFoundException)
         {
-            var (repository, tag) = SplitImage(image);
+            var (repository, tag) = ImageReference.Split(image);
             try
             {
                 var auth = credentials is null ? null : new AuthConfig
                 {
                     Username = credentials.Username,
                     Password = credentials.Password,
-                    ServerAddress = RegistryOf(repository),
+                    ServerAddress = ImageReference.RegistryHost(repository),
                 };
                 await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = repository, Tag = tag }, auth, new Progress<JSONMessage>(), ct);
             }
@@ -147,23 +148,6 @@ internal sealed class Containers(IDockerClient docker)
         }
     }
 
-    /// <summary>The registry an image comes from: its first part when that names a host (has '.' or ':', or is localhost), else Docker Hub.</summary>
-    internal static string RegistryOf(string repository)
-    {
-        var slash = repository.IndexOf('/', StringComparison.Ordinal);
-        var first = slash < 0 ? "" : repository[..slash];
-        return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"
-            ? first
-            : "https://index.docker.io/v1/";
-    }
-
-    internal static (string Repository, string Tag) SplitImage(string image)
-    {
-        var at = image.IndexOf('@', StringComparison.Ordinal);
-        if (at >= 0) return (image[..at], image[(at + 1)..]);
-        var colon = image.LastIndexOf(':');
-        return colon > image.LastIndexOf('/') ? (image[..colon], image[(colon + 1)..]) : (image, "latest");
-    }
 
     /// <summary>The container's address on its (bridge) network, which the host can reach.</summary>
     public static string? AddressOf(IDictionary<string, EndpointSettings>? networks) =>

@@ -88,7 +88,7 @@ public static class AppManifests
         {
             ["auths"] = new Dictionary<string, object>
             {
-                [RegistryHost(image)] = new Dictionary<string, string> { ["username"] = username, ["password"] = password, ["auth"] = auth },
+                [ImageReference.RegistryHost(image)] = new Dictionary<string, string> { ["username"] = username, ["password"] = password, ["auth"] = auth },
             },
         };
         return new V1Secret
@@ -99,17 +99,6 @@ public static class AppManifests
             Type = "kubernetes.io/dockerconfigjson",
             Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = JsonSerializer.SerializeToUtf8Bytes(config) },
         };
-    }
-
-    /// <summary>The registry part of an image reference, as Docker reads it: Docker Hub when the first part is no host.</summary>
-    public static string RegistryHost(string image)
-    {
-        var slash = image.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0) return "https://index.docker.io/v1/";
-        var first = image[..slash];
-        return first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"
-            ? first
-            : "https://index.docker.io/v1/";
     }
 
     public static V1Deployment Deployment(DeploymentSpec spec, ProcessSpec process, bool registrySecret, string platform)

@@ -8,11 +8,12 @@ using Paas.Domain.Scheduling;
 namespace Paas.Scheduler.Kubernetes;
 
 /// <summary>
-/// The Kubernetes backend. Each app is a namespace; each release a Secret with its config; each process
-/// type a Deployment &lt;app&gt;-&lt;type&gt; that rolls over to a new release (old pods stop once new ones are
-/// ready); web is reached through the Service &lt;app&gt;, a type the app's services route to through &lt;app&gt;-&lt;type&gt;. The objects are computed by <see cref="AppManifests"/>
-/// and applied with server-side apply under the field manager "paas", so applying a release again changes
-/// nothing, or puts back what someone changed by hand (which is logged).
+/// The Kubernetes backend. Each app is a namespace; each release a Secret with its config; each process type a
+/// Deployment &lt;app&gt;-&lt;type&gt; that rolls over to a new release (old pods stop once new ones are ready);
+/// web is reached through the Service &lt;app&gt;, a type the app's services route to through
+/// &lt;app&gt;-&lt;type&gt;. The objects are computed by <see cref="AppManifests"/> and applied with server-side
+/// apply under the field manager "paas", so applying a release again changes nothing, or puts back what someone
+/// changed by hand (which is logged).
 /// </summary>
 public sealed class KubernetesScheduler : IScheduler
 {
@@ -48,13 +49,9 @@ public sealed class KubernetesScheduler : IScheduler
             var before = await ExistingAsync(spec.App, null, cancellationToken);
             foreach (var manifest in objects.All.Skip(1))
                 Report(spec, before, await api.ApplyAsync(manifest, cancellationToken));
-            // An autoscaler left behind would keep scaling a type whose count the formation now sets.
-            var autoscaled = objects.Autoscalers.Select(a => a.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (var stale in before.Where(o => o.Kind == V1HorizontalPodAutoscaler.KubeKind && !autoscaled.Contains(o.Name)))
-                await api.DeleteAsync(stale.Kind, Names.Namespace(spec.App), stale.Name, cancellationToken);
-            // So is the Service of a type no service routes to any more.
-            var serviced = objects.Services.Select(s => s.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-            foreach (var stale in before.Where(o => o.Kind == V1Service.KubeKind && !serviced.Contains(o.Name)))
+            // An autoscaler left behind would keep scaling a type whose count the formation now sets; a Service left
+            // behind would keep a type no service routes to any more reachable.
+            foreach (var stale in NotIn(before, V1HorizontalPodAutoscaler.KubeKind, objects.Autoscalers).Concat(NotIn(before, V1Service.KubeKind, objects.Services)))
                 await api.DeleteAsync(stale.Kind, Names.Namespace(spec.App), stale.Name, cancellationToken);
             await rollouts.WaitAsync(spec.App, objects.Deployments.Select(d => d.Metadata.Name).ToList(), spec.Version, cancellationToken);
         }
@@ -93,6 +90,13 @@ public sealed class KubernetesScheduler : IScheduler
             ? $" (replicas {old.Replicas} -> {deployment.Spec.Replicas})"
             : "";
         logger.LogWarning("{What} of {App} v{Version} had been changed outside Paas{Replicas}; put it back", what, spec.App, spec.Version, replicas);
+    }
+
+    /// <summary>The objects of <paramref name="kind"/> that existed and are not among <paramref name="wanted"/>.</summary>
+    private static IEnumerable<Existing> NotIn(IReadOnlyList<Existing> existing, string kind, IEnumerable<IKubernetesObject<V1ObjectMeta>> wanted)
+    {
+        var names = wanted.Select(o => o.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        return existing.Where(o => o.Kind == kind && !names.Contains(o.Name));
     }
 
     /// <summary>An object Paas made, as it was before an apply or a retirement.</summary>

@@ -95,7 +95,7 @@ public sealed class ManifestGoldenTests
     [InlineData("team/app:1", "https://index.docker.io/v1/")]
     [InlineData("nginx", "https://index.docker.io/v1/")]
     public void The_registry_of_an_image_is_read_as_Docker_reads_it(string image, string registry) =>
-        Assert.Equal(registry, AppManifests.RegistryHost(image));
+        Assert.Equal(registry, ImageReference.RegistryHost(image));
 
     [Theory]
     [InlineData(268435456L, "256Mi")]

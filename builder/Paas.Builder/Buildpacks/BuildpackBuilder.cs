@@ -6,6 +6,7 @@ using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;
 using Paas.Builder.Builds;
+using Paas.Domain;
 
 namespace Paas.Builder.Buildpacks;
 
@@ -162,7 +163,6 @@ public sealed class BuildpackBuilder(IDockerClient docker, ImageBuilder images, 
             if (key.Length > 0 && !key.Contains('/', StringComparison.Ordinal) && key is not "." and not "..") File(tar, $"tmp/env/{key}", value);
     }
 
-    /// <summary>The context of the final image: a Dockerfile, the launcher and the compiled app (entries "app/...").</summary>
     /// <summary>
     /// The stack must be in the builder's engine. On one host scripts/up imports it; in a cluster the builder's own
     /// engine (docker-in-docker) starts empty and pulls it from the registry scripts/k8s-install pushed it to.
@@ -177,13 +177,10 @@ public sealed class BuildpackBuilder(IDockerClient docker, ImageBuilder images, 
         catch (DockerImageNotFoundException)
         {
         }
-        var slash = stack.IndexOf('/', StringComparison.Ordinal);
-        var registry = slash > 0 && (stack[..slash].Contains('.', StringComparison.Ordinal) || stack[..slash].Contains(':', StringComparison.Ordinal)) ? stack[..slash] : null;
-        if (registry is null)
+        if (ImageReference.Registry(stack) is not { } registry)
             throw new BuildFailedException($"The stack image {stack} is missing from the builder's Docker engine; scripts/up (or scripts/svc stack-image) makes it.");
         await say($"-----> Pulling the stack image {stack} (once per builder engine)");
-        var colon = stack.LastIndexOf(':');
-        var (name, tag) = colon > slash ? (stack[..colon], stack[(colon + 1)..]) : (stack, "latest");
+        var (name, tag) = ImageReference.Split(stack);
         try
         {
             await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = name, Tag = tag }, null, new Progress<JSONMessage>(), ct);
@@ -196,6 +193,7 @@ public sealed class BuildpackBuilder(IDockerClient docker, ImageBuilder images, 
         }
     }
 
+    /// <summary>The context of the final image: a Dockerfile, the launcher and the compiled app (entries "app/...").</summary>
     private static async Task WriteImageContextAsync(Stream output, Stream slug, string stack, IReadOnlyDictionary<string, string> configVars, CancellationToken ct)
     {
         var dockerfile = new StringBuilder()

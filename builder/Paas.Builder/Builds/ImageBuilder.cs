@@ -1,5 +1,6 @@
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Paas.Domain;
 
 namespace Paas.Builder.Builds;
 
@@ -47,11 +48,11 @@ public sealed class ImageBuilder(IDockerClient docker)
 
     public async Task PushAsync(string image, CancellationToken ct)
     {
-        var colon = image.LastIndexOf(':');
+        var (repository, tag) = ImageReference.Split(image);
         string? error = null;
         try
         {
-            await docker.Images.PushImageAsync(image[..colon], new ImagePushParameters { Tag = image[(colon + 1)..] }, new AuthConfig(),
+            await docker.Images.PushImageAsync(repository, new ImagePushParameters { Tag = tag }, new AuthConfig(),
                 new InlineProgress<JSONMessage>(m => { if (m.Error is { } e) error = e.Message; else if (!string.IsNullOrEmpty(m.ErrorMessage)) error = m.ErrorMessage; }), ct);
         }
         catch (DockerApiException e)

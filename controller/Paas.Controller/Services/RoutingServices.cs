@@ -146,20 +146,18 @@ public sealed class SettingsService(PaasDbContext db, IScheduler scheduler, Rout
     /// Autoscaling takes effect at once, without a release: the serving release is applied again with the new
     /// rules (on Kubernetes, its HorizontalPodAutoscalers appear or go).
     /// </summary>
-    public async Task ApplyAutoscalingAsync(App app, CancellationToken ct)
-    {
-        await using var held = await locks.AcquireAsync(app.Name, ct);
-        await deployer.DeployServingLockedAsync(app, retireOthers: false, ct);
-    }
+    public Task ApplyAutoscalingAsync(App app, CancellationToken ct) => ApplyServingAgainAsync(app, ct);
 
     /// <summary>
     /// A backend that balances each process type behind an endpoint of its own (a Kubernetes Service) needs one for a
     /// newly routed type, and no longer for one whose service went: the serving release is applied again, at once.
     /// The Docker engine reaches every process on its own address, so nothing changes there.
     /// </summary>
-    public async Task ApplyServicesAsync(App app, CancellationToken ct)
+    public Task ApplyServicesAsync(App app, CancellationToken ct) =>
+        scheduler.Features.BalancedWebEndpoint ? ApplyServingAgainAsync(app, ct) : Task.CompletedTask;
+
+    private async Task ApplyServingAgainAsync(App app, CancellationToken ct)
     {
-        if (!scheduler.Features.BalancedWebEndpoint) return;
         await using var held = await locks.AcquireAsync(app.Name, ct);
         await deployer.DeployServingLockedAsync(app, retireOthers: false, ct);
     }
